@@ -1,0 +1,71 @@
+/* A cell: one strategy on one workload with one set of parameters, and the
+ * runs measured for it. */
+#ifndef ZC_CELL_H
+#define ZC_CELL_H
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../probes/probes.h"
+#include "../strategies/strategy.h"
+#include "../workloads/workload.h"
+
+/* What every cell of one invocation shares. */
+struct zc_env {
+	const char *cache_dir;
+	struct zc_probes *probes;
+	int subject_cpu, peer_cpu; /* -1: not pinned */
+	const volatile sig_atomic_t *interrupted;
+	unsigned long run_timeout_ms; /* a subject still busy after this is killed */
+};
+
+struct zc_cell_params {
+	const struct zc_strategy *strategy;
+	const struct zc_workload *workload;
+	uint64_t size;	    /* total bytes, over all transfers */
+	uint64_t transfers; /* sequential transfers the size is split over */
+	size_t chunk;	    /* 0: the strategy's default */
+	size_t pipe_size;
+	enum zc_alloc alloc;
+	bool dest_fresh;
+	enum zc_drain drain;
+};
+
+struct zc_run {
+	bool warmup, verified, outlier;
+	uint64_t bytes, elapsed_ns, user_ns, sys_ns;
+	long nvcsw, nivcsw, minflt, majflt;
+	bool have_peer_usage;
+	uint64_t peer_user_ns, peer_sys_ns;
+	json_t *counters; /* from the probes, or NULL */
+};
+
+enum zc_status { ZC_OK, ZC_SKIPPED, ZC_FAILED, ZC_INTERRUPTED };
+
+struct zc_cell {
+	struct zc_cell_params p;
+	size_t chunk; /* the chunk really used */
+	char source_path[4096];
+	char dest_path[4096];
+	enum zc_status status;
+	char reason[512];
+	char path[64]; /* what ran, as the strategy reported it */
+	struct zc_run *runs;
+	size_t nruns, cap;
+	bool verified_once;
+};
+
+/* The reason a strategy cannot run a workload, or NULL when it can. */
+const char *zc_cell_unsupported(const struct zc_strategy *s, const struct zc_workload *w);
+
+/* Measure one run of the cell and append it (or set the cell's status).
+ * verify: check every byte this run. Returns 0 when the run was measured. */
+int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, bool verify);
+
+/* Remove files the cell created (its destination). */
+void zc_cell_cleanup(struct zc_cell *cell);
+void zc_cell_free(struct zc_cell *cell);
+
+#endif

@@ -1,0 +1,86 @@
+#include "matrix.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stats.h"
+
+#define GIB 1073741824.0
+
+static void progress(bool tty, size_t done, size_t total, const struct zc_cell *c, unsigned round, unsigned rounds,
+		     bool warmup)
+{
+	if (tty)
+		fprintf(stderr, "\r\033[K[%zu/%zu] %-10s %-10s round %u/%u%s", done, total, c->p.strategy->name,
+			c->p.workload->name, round, rounds, warmup ? " (warm-up)" : "");
+	else
+		fprintf(stderr, "[%zu/%zu] %s %s round %u/%u%s\n", done, total, c->p.strategy->name,
+			c->p.workload->name, round, rounds, warmup ? " (warm-up)" : "");
+	fflush(stderr);
+}
+
+int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells, const struct zc_plan *plan)
+{
+	bool tty = isatty(STDERR_FILENO);
+	unsigned rounds = plan->warmup + plan->reps;
+	size_t total = (size_t)rounds * ncells, done = 0;
+	int rc = 0;
+	for (unsigned round = 0; round < rounds && rc == 0; round++) {
+		bool warmup = round < plan->warmup;
+		for (size_t i = 0; i < ncells; i++) {
+			struct zc_cell *c = &cells[i];
+			done++;
+			if (c->status != ZC_OK)
+				continue;
+			progress(tty, done, total, c, round + 1, rounds, warmup);
+			/* Every byte is checked at least once per invocation: the
+			 * cell's first run, a warm-up when there is one. */
+			bool verify = plan->verify == ZC_VERIFY_ALL || !c->verified_once;
+			zc_run_once(env, c, warmup, verify);
+			if (c->status == ZC_INTERRUPTED || (env->interrupted && *env->interrupted)) {
+				if (c->status == ZC_INTERRUPTED)
+					c->status = ZC_OK; /* keep what it measured; the doc says interrupted */
+				rc = -1;
+				break;
+			}
+		}
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	return rc;
+}
+
+void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells)
+{
+	fprintf(out, "%-10s %-10s %-7s %9s %21s %11s %11s %5s  %s\n", "strategy", "workload", "status", "GiB/s",
+		"95% CI of median", "user s/GiB", "sys s/GiB", "runs", "notes");
+	for (size_t i = 0; i < ncells; i++) {
+		const struct zc_cell *c = &cells[i];
+		size_t n = 0;
+		double tput[c->nruns ? c->nruns : 1], user[c->nruns ? c->nruns : 1], sys[c->nruns ? c->nruns : 1];
+		for (size_t k = 0; k < c->nruns; k++) {
+			const struct zc_run *r = &c->runs[k];
+			if (r->warmup || !r->elapsed_ns || !r->bytes)
+				continue;
+			tput[n] = (double)r->bytes / GIB * 1e9 / (double)r->elapsed_ns;
+			user[n] = (double)r->user_ns / 1e9 * GIB / (double)r->bytes;
+			sys[n] = (double)r->sys_ns / 1e9 * GIB / (double)r->bytes;
+			n++;
+		}
+		static const char *const st[] = {"ok", "skipped", "failed", "ok"};
+		if (n == 0) {
+			fprintf(out, "%-10s %-10s %-7s %9s %21s %11s %11s %5zu  %s\n", c->p.strategy->name,
+				c->p.workload->name, st[c->status], "-", "-", "-", "-", n,
+				c->status == ZC_OK ? "" : c->reason);
+			continue;
+		}
+		struct zc_summary s;
+		zc_summarize(tput, n, &s);
+		char ci[64];
+		snprintf(ci, sizeof ci, "[%.2f, %.2f] %.0f%%", s.ci_low, s.ci_high, s.ci_level * 100);
+		fprintf(out, "%-10s %-10s %-7s %9.2f %21s %11.4f %11.4f %5zu  %s\n", c->p.strategy->name,
+			c->p.workload->name, st[c->status], s.median, ci, zc_median(user, n), zc_median(sys, n), n,
+			c->status == ZC_OK ? "" : c->reason);
+	}
+}

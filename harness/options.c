@@ -1,0 +1,108 @@
+#include "options.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static int parse_digits(const char **p, uint64_t *out, const char **why)
+{
+	const char *s = *p;
+	if (!isdigit((unsigned char)*s)) {
+		*why = *s == '-' ? "must not be negative" : "must start with a digit";
+		return -1;
+	}
+	uint64_t v = 0;
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10) {
+			*why = "is too large";
+			return -1;
+		}
+		v = v * 10 + d;
+	}
+	*p = s;
+	*out = v;
+	return 0;
+}
+
+int zc_parse_size(const char *s, uint64_t *out, const char **why)
+{
+	uint64_t v;
+	if (parse_digits(&s, &v, why) != 0)
+		return -1;
+	unsigned shift = 0;
+	switch (toupper((unsigned char)*s)) {
+	case 0:
+		break;
+	case 'K':
+		shift = 10;
+		break;
+	case 'M':
+		shift = 20;
+		break;
+	case 'G':
+		shift = 30;
+		break;
+	case 'T':
+		shift = 40;
+		break;
+	default:
+		*why = "has an unknown suffix (use K, M, G or T for KiB, MiB, GiB, TiB)";
+		return -1;
+	}
+	if (shift) {
+		s++;
+		if (strcasecmp(s, "iB") == 0 || strcasecmp(s, "B") == 0)
+			s += strlen(s);
+	}
+	if (*s) {
+		*why = "has trailing characters (use K, M, G or T for KiB, MiB, GiB, TiB)";
+		return -1;
+	}
+	if (shift && v > (UINT64_MAX >> shift)) {
+		*why = "is too large";
+		return -1;
+	}
+	*out = v << shift;
+	return 0;
+}
+
+int zc_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **why)
+{
+	uint64_t v;
+	if (parse_digits(&s, &v, why) != 0)
+		return -1;
+	if (*s) {
+		*why = "must be a whole number";
+		return -1;
+	}
+	if (v < min || v > max) {
+		*why = v < min ? "is too small" : "is too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+void zc_format_bytes(uint64_t n, char *buf, size_t len)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	unsigned u = 0;
+	uint64_t whole = n;
+	while (u < 4 && whole >= 1024 && whole % 1024 == 0) {
+		whole /= 1024;
+		u++;
+	}
+	if (whole < 1024 || u == 4) {
+		snprintf(buf, len, "%llu %s", (unsigned long long)whole, units[u]);
+		return;
+	}
+	double v = (double)n;
+	u = 0;
+	while (u < 4 && v >= 1024) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.2f %s", v, units[u]);
+}

@@ -1,0 +1,204 @@
+#include "result_json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "stats.h"
+
+#define GIB 1073741824.0
+
+static const char *const status_names[] = {"ok", "skipped", "failed", "interrupted"};
+
+static json_t *summary_object(const struct zc_summary *s)
+{
+	return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "median", s->median, "mean", s->mean, "stddev", s->stddev,
+			 "min", s->min, "max", s->max, "ci95_low", s->ci_low, "ci95_high", s->ci_high, "ci_level",
+			 s->ci_level);
+}
+
+static json_t *run_json(const struct zc_run *r, size_t index, bool outlier)
+{
+	json_t *j = json_pack("{s:I,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "index", (json_int_t)index, "warmup",
+			      r->warmup, "verified", r->verified, "bytes", (json_int_t)r->bytes, "elapsed_ns",
+			      (json_int_t)r->elapsed_ns, "user_ns", (json_int_t)r->user_ns, "sys_ns",
+			      (json_int_t)r->sys_ns, "voluntary_ctxt_switches", (json_int_t)r->nvcsw,
+			      "involuntary_ctxt_switches", (json_int_t)r->nivcsw, "minor_faults", (json_int_t)r->minflt,
+			      "major_faults", (json_int_t)r->majflt);
+	json_object_set_new(j, "outlier", r->warmup ? json_null() : json_boolean(outlier));
+	json_object_set_new(j, "peer_user_ns",
+			    r->have_peer_usage ? json_integer((json_int_t)r->peer_user_ns) : json_null());
+	json_object_set_new(j, "peer_sys_ns",
+			    r->have_peer_usage ? json_integer((json_int_t)r->peer_sys_ns) : json_null());
+	if (r->counters)
+		json_object_set(j, "counters", r->counters);
+	return j;
+}
+
+static json_t *params_json(const struct zc_cell *c)
+{
+	const struct zc_cell_params *p = &c->p;
+	unsigned uses = p->strategy->uses;
+	json_t *j = json_pack("{s:I,s:I,s:I}", "size_bytes", (json_int_t)p->size, "chunk_bytes", (json_int_t)c->chunk,
+			      "transfers", (json_int_t)p->transfers);
+	json_object_set_new(j, "alloc",
+			    uses & ZC_USES_ALLOC ? json_string(p->alloc == ZC_ALLOC_FRESH ? "fresh" : "malloc")
+						 : json_null());
+	json_object_set_new(j, "pipe_size_bytes",
+			    uses & ZC_USES_PIPE ? json_integer((json_int_t)p->pipe_size) : json_null());
+	json_object_set_new(j, "dest",
+			    p->workload->sink == ZC_EP_FILE ? json_string(p->dest_fresh ? "fresh" : "overwrite")
+							    : json_null());
+	json_object_set_new(j, "drain",
+			    p->workload->sink_ops == &zc_sink_tcp ? json_string(zc_drain_names[p->drain])
+								  : json_null());
+	return j;
+}
+
+/* Per-GiB medians of a per-run quantity. */
+static double median_per_gib(const struct zc_cell *c, size_t off)
+{
+	double v[c->nruns ? c->nruns : 1];
+	size_t n = 0;
+	for (size_t i = 0; i < c->nruns; i++) {
+		const struct zc_run *r = &c->runs[i];
+		if (r->warmup || r->bytes == 0)
+			continue;
+		uint64_t x = *(const uint64_t *)((const char *)r + off);
+		v[n++] = (double)x * GIB / (double)r->bytes;
+	}
+	return n ? zc_median(v, n) : 0;
+}
+
+json_t *zc_cell_json(const struct zc_cell *c)
+{
+	json_t *j = json_pack("{s:s,s:s,s:b,s:o}", "strategy", c->p.strategy->name, "workload", c->p.workload->name,
+			      "sees_data", c->p.strategy->sees_data, "params", params_json(c));
+	json_object_set_new(j, "status", json_string(status_names[c->status]));
+	json_object_set_new(j, "reason", c->status == ZC_OK ? json_null() : json_string(c->reason));
+	json_object_set_new(j, "path", c->path[0] ? json_string(c->path) : json_null());
+
+	size_t n = 0;
+	double tput[c->nruns ? c->nruns : 1];
+	size_t measured_idx[c->nruns ? c->nruns : 1];
+	for (size_t i = 0; i < c->nruns; i++) {
+		const struct zc_run *r = &c->runs[i];
+		if (r->warmup)
+			continue;
+		measured_idx[n] = i;
+		tput[n++] = r->elapsed_ns ? (double)r->bytes * 1e9 / (double)r->elapsed_ns : 0;
+	}
+	bool outlier[n ? n : 1];
+	size_t noutliers = n ? zc_outliers(tput, n, outlier) : 0;
+
+	json_t *runs = json_array();
+	for (size_t i = 0, m = 0; i < c->nruns; i++) {
+		bool out = false;
+		if (m < n && measured_idx[m] == i)
+			out = outlier[m++];
+		json_array_append_new(runs, run_json(&c->runs[i], i, out));
+	}
+	json_object_set_new(j, "runs", runs);
+
+	if (n == 0) {
+		json_object_set_new(j, "summary", json_null());
+		return j;
+	}
+	struct zc_summary s;
+	zc_summarize(tput, n, &s);
+	json_t *sum = json_pack("{s:I,s:o,s:I}", "runs", (json_int_t)n, "throughput_bps", summary_object(&s),
+				"outliers", (json_int_t)noutliers);
+	json_object_set_new(sum, "cpu_ns_per_gib",
+			    json_pack("{s:f,s:f}", "user", median_per_gib(c, offsetof(struct zc_run, user_ns)), "sys",
+				      median_per_gib(c, offsetof(struct zc_run, sys_ns))));
+	zc_probes_summarize(runs, sum);
+	json_object_set_new(j, "summary", sum);
+	return j;
+}
+
+json_t *zc_result_doc(int argc, char **argv, const char *started_at, struct zc_probes *probes)
+{
+	json_t *cmd = json_array();
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	return json_pack("{s:s,s:{s:s,s:s},s:o,s:s,s:o,s:b,s:o,s:[]}", "schema", ZC_SCHEMA, "tool", "name", "zcbench",
+			 "version", ZC_VERSION, "host", zc_host_json(), "started_at", started_at, "command", cmd,
+			 "interrupted", 0, "probes", zc_probes_status_json(probes), "results");
+}
+
+/* The temp file being written, so an interrupted write can be removed. */
+static char json_tmp_path[4200];
+static volatile sig_atomic_t json_tmp_live;
+
+void zc_json_tmp_cleanup(void)
+{
+	if (json_tmp_live)
+		unlink(json_tmp_path);
+}
+
+static int temp_beside(const char *path, char *tmp, size_t len, char *err, size_t err_len)
+{
+	char copy[4096];
+	snprintf(copy, sizeof copy, "%s", path);
+	const char *dir = dirname(copy);
+	if (snprintf(tmp, len, "%s/.zcbench-XXXXXX.tmp", dir) >= (int)len) {
+		snprintf(err, err_len, "path too long: %s", path);
+		return -1;
+	}
+	int fd = mkostemps(tmp, 4, O_CLOEXEC);
+	if (fd < 0)
+		snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
+	return fd;
+}
+
+int zc_check_writable(const char *path, char *err, size_t err_len)
+{
+	if (strcmp(path, "-") == 0)
+		return 0;
+	char tmp[4200];
+	int fd = temp_beside(path, tmp, sizeof tmp, err, err_len);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
+int zc_write_json_atomic(const json_t *doc, const char *path, char *err, size_t err_len)
+{
+	const size_t flags = JSON_INDENT(2) | JSON_REAL_PRECISION(17);
+	if (strcmp(path, "-") == 0) {
+		if (json_dumpf(doc, stdout, flags) != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+			snprintf(err, err_len, "cannot write to standard output: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	int fd = temp_beside(path, json_tmp_path, sizeof json_tmp_path, err, err_len);
+	if (fd < 0)
+		return -1;
+	json_tmp_live = 1;
+	int rc = -1;
+	if (json_dumpfd(doc, fd, flags) != 0 || write(fd, "\n", 1) != 1) {
+		snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
+	} else if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+		snprintf(err, err_len, "cannot sync %s: %s", path, strerror(errno));
+	} else if (rename(json_tmp_path, path) != 0) {
+		snprintf(err, err_len, "cannot rename to %s: %s", path, strerror(errno));
+	} else {
+		rc = 0;
+	}
+	close(fd);
+	if (rc != 0)
+		unlink(json_tmp_path);
+	json_tmp_live = 0;
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* Probes: counters read around each measured window. The parent opens and
+ * attaches them once per invocation; the subject marks its window with
+ * syscall-free calls, so the harness's own work never lands in a count. */
+#ifndef ZC_PROBES_H
+#define ZC_PROBES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct zc_probes;
+
+/* Parent, once: load and attach what is available (nothing when !enabled).
+ * Never returns NULL; what could not be had is recorded in the status. */
+struct zc_probes *zc_probes_open(bool enabled);
+void zc_probes_close(struct zc_probes *pr);
+
+/* The top-level "probes" object: each probe's status and reason. New ref. */
+json_t *zc_probes_status_json(const struct zc_probes *pr);
+
+/* Parent, once the subject is ready and before it is told to start. */
+int zc_probes_arm(struct zc_probes *pr, pid_t subject);
+
+/* Subject, after fork and before it reports ready (may open descriptors). */
+void zc_probes_subject_init(struct zc_probes *pr);
+/* Subject, right before the clock starts and right after it stops. */
+void zc_probes_window_begin(struct zc_probes *pr);
+void zc_probes_window_end(struct zc_probes *pr);
+
+/* Parent, after the subject reported its window: the run's "counters"
+ * object (new ref), or NULL when no probe was on. */
+json_t *zc_probes_collect(struct zc_probes *pr, pid_t subject);
+
+/* Add the per-GiB figures derived from the runs' counters to a cell's
+ * summary. runs: the cell's "runs" array (warm-up runs carry "warmup": true
+ * and are left out). */
+void zc_probes_summarize(const json_t *runs, json_t *summary);
+
+#endif

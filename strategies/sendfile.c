@@ -1,0 +1,47 @@
+/* sendfile: the kernel copies from the page cache of a file to a socket (or,
+ * since Linux 2.6.33, to any file) without the payload entering user space. */
+#include <errno.h>
+#include <poll.h>
+#include <sys/sendfile.h>
+
+#include "io_util.h"
+#include "strategy.h"
+
+static void sendfile_transfer(void *state, const struct zc_copy_params *p, int src, int dst,
+			      struct zc_transfer_result *r)
+{
+	(void)state;
+	r->path = "sendfile";
+	for (;;) {
+		/* Bounded chunks: each call returns, so a stop request is seen. */
+		ssize_t n = sendfile(dst, src, NULL, p->chunk);
+		if (n > 0) {
+			r->moved += (uint64_t)n;
+			continue;
+		}
+		if (n == 0)
+			return;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			int err = zc_wait_ready(dst, POLLOUT, p);
+			if (!err)
+				continue;
+			r->err = err;
+		} else {
+			r->err = errno;
+		}
+		r->what = "sendfile";
+		return;
+	}
+}
+
+const struct zc_strategy zc_strategy_sendfile = {
+	.name = "sendfile",
+	.description = "sendfile() from a file to the sink in bounded chunks; the payload stays in the kernel",
+	.sources = ZC_EP_FILE,
+	.sinks = ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_FILE,
+	.sees_data = false,
+	.default_chunk = 1024 * 1024,
+	.transfer = sendfile_transfer,
+};

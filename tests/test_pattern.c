@@ -1,0 +1,41 @@
+#include <stdlib.h>
+
+#include "check.h"
+#include "workloads/pattern.h"
+
+int main(void)
+{
+	enum { N = 100000 };
+	unsigned char *a = malloc(N), *b = malloc(N);
+	CHECK(a && b);
+	zc_pattern_fill(a, 0, N);
+	/* Any window filled on its own equals the same bytes of the whole. */
+	zc_pattern_fill(b, 12345, 777);
+	CHECK(memcmp(a + 12345, b, 777) == 0);
+	zc_pattern_fill(b, 3, 5);
+	CHECK(memcmp(a + 3, b, 5) == 0);
+	CHECK(zc_pattern_check(a, 0, N) == -1);
+	CHECK(zc_pattern_check(a + 1000, 1000, N - 1000) == -1);
+	/* Shifted by one byte: caught at once. */
+	CHECK(zc_pattern_check(a + 1, 0, 100) == 0);
+	a[54321] ^= 1;
+	CHECK(zc_pattern_check(a, 0, N) == 54321);
+	CHECK(zc_pattern_check(a + 50000, 50000, N - 50000) == 4321);
+	a[54321] ^= 1;
+	/* Not a constant or a short cycle. */
+	CHECK(a[0] != a[8] || a[1] != a[9]);
+
+	/* A stream of three copies of a 4097-byte segment. */
+	unsigned char *s = malloc(3 * 4097);
+	for (int i = 0; i < 3; i++)
+		zc_pattern_fill(s + i * 4097, 0, 4097);
+	CHECK(zc_pattern_check_periodic(s, 0, 3 * 4097, 4097) == -1);
+	CHECK(zc_pattern_check_periodic(s + 5000, 5000, 3 * 4097 - 5000, 4097) == -1);
+	s[2 * 4097 + 10] ^= 0x80;
+	CHECK(zc_pattern_check_periodic(s, 0, 3 * 4097, 4097) == 2 * 4097 + 10);
+	CHECK(zc_pattern_check_periodic(s, 0, 3 * 4097, 0) == 4097);
+	free(a);
+	free(b);
+	free(s);
+	CHECK_DONE();
+}
