@@ -25,6 +25,9 @@ static volatile sig_atomic_t interrupted;
 /* The cells of this invocation, so a second interrupt can remove their files. */
 static struct zc_cell *live_cells;
 static size_t live_ncells;
+/* The whole command line, recorded in result files. */
+static int prog_argc;
+static char **prog_argv;
 
 static void on_signal(int sig)
 {
@@ -204,8 +207,8 @@ static void iso_now(char *buf, size_t len)
 }
 
 /* Run the cells, print the table, write the JSON. Returns the exit status. */
-static int execute(int argc, char **argv, const struct run_opts *o, struct zc_cell *cells, size_t ncells,
-		   const char *out_path, FILE *table_out)
+static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncells, const char *out_path,
+		   FILE *table_out)
 {
 	char started[32];
 	iso_now(started, sizeof started);
@@ -216,7 +219,7 @@ static int execute(int argc, char **argv, const struct run_opts *o, struct zc_ce
 	struct zc_plan plan = {.reps = (unsigned)o->reps, .warmup = (unsigned)o->warmup, .verify = o->verify};
 	int mrc = zc_matrix_run(&env, cells, ncells, &plan);
 
-	json_t *doc = zc_result_doc(argc, argv, started, env.probes);
+	json_t *doc = zc_result_doc(prog_argc, prog_argv, started, env.probes);
 	json_object_set_new(doc, "interrupted", json_boolean(mrc != 0));
 	json_t *results = json_object_get(doc, "results");
 	int failed = 0;
@@ -477,7 +480,7 @@ static int cmd_run(int argc, char **argv)
 	struct zc_cell cell;
 	cell_init(&cell, &o, s, w, 0);
 	FILE *table = o.out && strcmp(o.out, "-") == 0 ? stderr : stdout;
-	return execute(argc, argv, &o, &cell, 1, o.out, table);
+	return execute(&o, &cell, 1, o.out, table);
 }
 
 /* ---- all ---- */
@@ -488,8 +491,11 @@ static const char all_help[] = "usage: zcbench all [--profile quick|full] [--out
 			       "across cells, and writes one JSON file named with the date and the kernel\n"
 			       "release into DIR.\n"
 			       "\n"
-			       "  --profile P        quick (default): 64M per run, 5 repetitions, 1 warm-up;\n"
+			       "  --profile P        quick (default): 256M per run, 5 repetitions, 1 warm-up;\n"
 			       "                     full: 1G per run, 10 repetitions, 1 warm-up\n"
+			       "  --size N           bytes per run, overriding the profile\n"
+			       "  --reps N           measured repetitions, overriding the profile\n"
+			       "  --warmup N         warm-up runs, overriding the profile\n"
 			       "  --out-dir DIR      where the result file goes (default results)\n"
 			       "  --cache-dir DIR    where pattern files live (default $ZCBENCH_CACHE_DIR or\n"
 			       "                     " DEFAULT_CACHE_DIR ")\n"
@@ -507,11 +513,15 @@ static int cmd_all(int argc, char **argv)
 						 {"timeout", required_argument, 0, OPT_TIMEOUT},
 						 {"no-probes", no_argument, 0, OPT_NO_PROBES},
 						 {"no-pin", no_argument, 0, OPT_NO_PIN},
+						 {"size", required_argument, 0, OPT_SIZE},
+						 {"reps", required_argument, 0, OPT_REPS},
+						 {"warmup", required_argument, 0, OPT_WARMUP},
 						 {"help", no_argument, 0, OPT_HELP},
 						 {0, 0, 0, 0}};
 	struct run_opts o;
 	defaults(&o);
 	int profile = 0;
+	const char *size_opt = NULL, *reps_opt = NULL, *warmup_opt = NULL;
 	const char *out_dir = "results";
 	opterr = 0;
 	int opt;
@@ -525,6 +535,15 @@ static int cmd_all(int argc, char **argv)
 		case OPT_OUT_DIR:
 			out_dir = optarg;
 			break;
+		case OPT_SIZE:
+			size_opt = optarg;
+			break;
+		case OPT_REPS:
+			reps_opt = optarg;
+			break;
+		case OPT_WARMUP:
+			warmup_opt = optarg;
+			break;
 		case OPT_HELP:
 			fputs(all_help, stdout);
 			return 0;
@@ -534,14 +553,16 @@ static int cmd_all(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("all: unexpected argument '%s' (see zcbench all --help)", argv[optind]);
-	if (profile == 0) {
-		o.size = 64ull << 20;
-		o.reps = 5;
-	} else {
-		o.size = 1ull << 30;
-		o.reps = 10;
-	}
+	/* The profile sets the defaults; explicit options override them. */
+	o.size = profile == 0 ? 256ull << 20 : 1ull << 30;
+	o.reps = profile == 0 ? 5 : 10;
 	o.warmup = 1;
+	if (size_opt)
+		o.size = size_arg("--size", size_opt);
+	if (reps_opt)
+		o.reps = count_arg("--reps", reps_opt, 1, 10000);
+	if (warmup_opt)
+		o.warmup = count_arg("--warmup", warmup_opt, 0, 10000);
 	int e = zc_mkdir_p(out_dir);
 	if (e)
 		usage_error("--out-dir '%s' cannot be created: %s", out_dir, strerror(e));
@@ -570,7 +591,7 @@ static int cmd_all(int argc, char **argv)
 			}
 	fprintf(stderr, "zcbench: %zu cells, profile %s, %s per run, %" PRIu64 " repetitions + %" PRIu64 " warm-up\n",
 		n, profiles[profile], profile == 0 ? "64 MiB" : "1 GiB", o.reps, o.warmup);
-	int rc = execute(argc, argv, &o, cells, n, path, stdout);
+	int rc = execute(&o, cells, n, path, stdout);
 	free(cells);
 	return rc;
 }
@@ -597,6 +618,8 @@ int main(int argc, char **argv)
 	/* A peer that dies must turn into EPIPE in the subject, not a silent kill. */
 	signal(SIGPIPE, SIG_IGN);
 
+	prog_argc = argc;
+	prog_argv = argv;
 	if (argc < 2) {
 		fputs(main_help, stderr);
 		return EXIT_USAGE;

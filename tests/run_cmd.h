@@ -1,0 +1,20 @@
+/* Run a command and capture its exit status, stdout and stderr: what the
+ * CLI tests assert on. */
+#ifndef ZC_RUN_CMD_H
+#define ZC_RUN_CMD_H
+
+#include <stddef.h>
+
+struct cmd_result {
+	int status; /* exit status, or 128+signal */
+	char out[65536];
+	char err[65536];
+};
+
+/* argv is NULL-terminated; argv[0] is the path. Returns 0 when it ran. */
+int run_cmd(char *const argv[], struct cmd_result *r);
+
+/* How many lines text has (a last line without '\n' counts). */
+size_t count_lines(const char *text);
+
+#endif
