@@ -12,7 +12,7 @@ packages=(
   build-essential cmake pkg-config clang llvm
   libbpf-dev bpftool libelf-dev zlib1g-dev
   libjansson-dev liburing-dev
-  gnuplot-nox hyperfine iperf3 strace procps iproute2
+  gnuplot-nox hyperfine iperf3 jq strace procps iproute2
 )
 
 missing=()

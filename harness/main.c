@@ -12,6 +12,7 @@
 
 #include "../workloads/source_file.h"
 #include "cell.h"
+#include "commands.h"
 #include "host.h"
 #include "matrix.h"
 #include "options.h"
@@ -606,6 +607,10 @@ static const char main_help[] = "usage: zcbench COMMAND [options]\n"
 				"  list      strategies and workloads, what each supports\n"
 				"  run       one strategy on one workload\n"
 				"  all       every supported strategy x workload cell\n"
+				"  report    plotted report (HTML, PNG, SVG) from result files\n"
+				"  compare   compare result files; a regression gate for CI\n"
+				"  calibrate the machine's ceilings: memcpy, syscall, pipe\n"
+				"  hyperfine time each cell as a whole process under hyperfine\n"
 				"\n"
 				"zcbench COMMAND --help explains a command's options and defaults.\n";
 
@@ -639,5 +644,17 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "all") == 0)
 		return cmd_all(argc - 1, argv + 1);
-	usage_error("unknown command '%s' (valid: list, run, all; see zcbench --help)", cmd);
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} more[] = {{"report", zc_cmd_report},
+		    {"compare", zc_cmd_compare},
+		    {"calibrate", zc_cmd_calibrate},
+		    {"hyperfine", zc_cmd_hyperfine}};
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+		if (strcmp(cmd, more[i].name) == 0)
+			return more[i].fn(argc - 1, argv + 1);
+	usage_error("unknown command '%s' (valid: list, run, all, report, compare, calibrate, hyperfine; see zcbench "
+		    "--help)",
+		    cmd);
 }

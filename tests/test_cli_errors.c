@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 	       "readwrite", "--workload", "file-tcp", "--out", "/nonexistent-zc/out.json", cache);
 	EXPECT("zcbench: unknown or incomplete option '--bogus' for run (see zcbench run --help)", "run", "--bogus");
 	EXPECT("zcbench: unknown or incomplete option '--size' for run (see zcbench run --help)", "run", "--size");
-	EXPECT("zcbench: unknown command 'frobnicate' (valid: list, run, all; see zcbench --help)", "frobnicate");
+	EXPECT("zcbench: unknown command 'frobnicate' (valid: list, run, all, report, compare, calibrate, hyperfine; see zcbench --help)", "frobnicate");
 	EXPECT("zcbench: --profile 'slow' is not a valid choice (valid: quick, full)", "all", "--profile", "slow");
 	EXPECT("zcbench: list takes no arguments (got 'x')", "list", "x");
 
