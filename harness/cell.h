@@ -24,17 +24,26 @@ struct zc_env {
 struct zc_cell_params {
 	const struct zc_strategy *strategy;
 	const struct zc_workload *workload;
-	uint64_t size;	    /* total bytes, over all transfers */
-	uint64_t transfers; /* sequential transfers the size is split over */
+	uint64_t size;	    /* total bytes, over all streams and transfers */
+	unsigned streams;   /* concurrent streams the size is split across */
+	uint64_t transfers; /* sequential transfers per stream */
 	size_t chunk;	    /* 0: the strategy's default */
 	size_t pipe_size;
+	unsigned qd, iovecs;
+	bool populate, madv_sequential;
 	enum zc_alloc alloc;
+	enum zc_inspect inspect;
 	bool dest_fresh;
-	enum zc_drain drain;
+	bool cache_cold;     /* evict the source from the page cache before every run */
+	enum zc_drain drain; /* resolved for the workload */
 };
 
 struct zc_run {
 	bool warmup, verified, outlier;
+	int64_t source_cached_bytes;  /* file sources: resident before the window; -1 otherwise */
+	uint64_t stats[ZC_MAX_STATS]; /* the strategy's own counts (stat_names) */
+	bool checksummed;	      /* --inspect checksum: every stream's CRC32C matched */
+	uint32_t crc;		      /* stream 0's CRC32C */
 	uint64_t bytes, elapsed_ns, user_ns, sys_ns;
 	long nvcsw, nivcsw, minflt, majflt;
 	bool have_peer_usage;
@@ -48,7 +57,7 @@ struct zc_cell {
 	struct zc_cell_params p;
 	size_t chunk; /* the chunk really used */
 	char source_path[4096];
-	char dest_path[4096];
+	char dest_base[4096]; /* file sinks: "<dir>/dest-<pid>-<cell>", see zc_wl_params */
 	enum zc_status status;
 	char reason[512];
 	char path[64]; /* what ran, as the strategy reported it */
@@ -64,7 +73,10 @@ const char *zc_cell_unsupported(const struct zc_strategy *s, const struct zc_wor
  * verify: check every byte this run. Returns 0 when the run was measured. */
 int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, bool verify);
 
-/* Remove files the cell created (its destination). */
+/* The endpoint parameters of one run of the cell. */
+void zc_cell_wl_params(const struct zc_env *env, const struct zc_cell *cell, bool verify, struct zc_wl_params *wp);
+
+/* Remove files the cell created (its destinations). */
 void zc_cell_cleanup(struct zc_cell *cell);
 void zc_cell_free(struct zc_cell *cell);
 

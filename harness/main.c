@@ -12,13 +12,13 @@
 
 #include "../workloads/source_file.h"
 #include "cell.h"
+#include "cells.h"
 #include "commands.h"
 #include "host.h"
 #include "matrix.h"
 #include "options.h"
 #include "result_json.h"
 
-#define EXIT_USAGE	  2
 #define DEFAULT_CACHE_DIR "/var/tmp/zcbench"
 
 /* Set by SIGINT/SIGTERM; the run loop stops at its next checkpoint. */
@@ -37,23 +37,10 @@ static void on_signal(int sig)
 		/* Second interrupt: leave now, but leave nothing behind. */
 		zc_json_tmp_cleanup();
 		for (size_t i = 0; i < live_ncells; i++)
-			if (live_cells[i].dest_path[0])
-				unlink(live_cells[i].dest_path);
+			zc_cell_cleanup(&live_cells[i]); /* unlink only: async-signal-safe */
 		_exit(130);
 	}
 	interrupted = 1;
-}
-
-static _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static _Noreturn void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("zcbench: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(EXIT_USAGE);
 }
 
 static void names_of_strategies(char *buf, size_t len)
@@ -68,35 +55,6 @@ static void names_of_workloads(char *buf, size_t len)
 	buf[0] = 0;
 	for (size_t i = 0; i < zc_workload_count; i++)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", zc_workloads[i]->name);
-}
-
-static uint64_t size_arg(const char *opt, const char *v)
-{
-	uint64_t n;
-	const char *why;
-	if (zc_parse_size(v, &n, &why) != 0)
-		usage_error("%s '%s' %s", opt, v, why);
-	return n;
-}
-
-static uint64_t count_arg(const char *opt, const char *v, uint64_t min, uint64_t max)
-{
-	uint64_t n;
-	const char *why;
-	if (zc_parse_count(v, min, max, &n, &why) != 0)
-		usage_error("%s '%s' %s (valid: %" PRIu64 " to %" PRIu64 ")", opt, v, why, min, max);
-	return n;
-}
-
-static int choice_arg(const char *opt, const char *v, const char *const *choices, size_t n)
-{
-	char valid[256] = "";
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(v, choices[i]) == 0)
-			return (int)i;
-		snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s", i ? ", " : "", choices[i]);
-	}
-	usage_error("%s '%s' is not a valid choice (valid: %s)", opt, v, valid);
 }
 
 /* ---- list ---- */
@@ -122,7 +80,7 @@ static int cmd_list(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1)
-		usage_error("list takes no arguments (got '%s')", argv[1]);
+		zc_usage_error("list takes no arguments (got '%s')", argv[1]);
 	puts("Strategies:");
 	printf("  %-10s %-6s %-24s %s\n", "name", "data", "workloads", "description");
 	for (size_t i = 0; i < zc_strategy_count; i++) {
@@ -148,55 +106,26 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
-/* ---- shared run options ---- */
+/* ---- running cells ---- */
 
 struct run_opts {
-	const char *strategy, *workload, *out, *cache_dir;
-	uint64_t size, chunk, transfers, pipe_size, reps, warmup, timeout_s;
-	enum zc_alloc alloc;
-	bool dest_fresh, no_probes, no_pin;
-	enum zc_drain drain;
+	struct zc_cell_opts cells;
+	const char *out;
+	uint64_t reps, warmup, timeout_s;
+	bool no_probes, no_pin;
 	enum zc_verify verify;
 };
 
 static void env_init(struct zc_env *env, const struct run_opts *o)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	env->cache_dir = o->cache_dir;
+	env->cache_dir = o->cells.cache_dir;
 	env->probes = zc_probes_open(!o->no_probes);
 	/* Subject and peer on different CPUs when there are two or more. */
 	env->subject_cpu = (o->no_pin || cpus < 2) ? -1 : 0;
 	env->peer_cpu = (o->no_pin || cpus < 2) ? -1 : 1;
 	env->interrupted = &interrupted;
 	env->run_timeout_ms = (unsigned long)o->timeout_s * 1000ul;
-}
-
-/* Fill a cell for strategy s on workload w. Returns 0, or -1 with the cell
- * marked failed (its source could not be made). */
-static void cell_init(struct zc_cell *c, const struct run_opts *o, const struct zc_strategy *s,
-		      const struct zc_workload *w, size_t index)
-{
-	memset(c, 0, sizeof *c);
-	c->p = (struct zc_cell_params){
-		.strategy = s,
-		.workload = w,
-		.size = o->size,
-		.transfers = o->transfers,
-		.chunk = o->chunk,
-		.pipe_size = o->pipe_size,
-		.alloc = o->alloc,
-		.dest_fresh = o->dest_fresh,
-		.drain = o->drain,
-	};
-	c->chunk = o->chunk ? o->chunk : s->default_chunk;
-	char err[512];
-	if (zc_source_file_ensure(o->cache_dir, o->size / o->transfers, c->source_path, sizeof c->source_path, err,
-				  sizeof err) != 0) {
-		c->status = ZC_FAILED;
-		snprintf(c->reason, sizeof c->reason, "source: %s", err);
-	}
-	if (w->sink == ZC_EP_FILE)
-		snprintf(c->dest_path, sizeof c->dest_path, "%s/dest-%d-%zu", o->cache_dir, (int)getpid(), index);
 }
 
 static void iso_now(char *buf, size_t len)
@@ -253,19 +182,30 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 static const char *const alloc_names[] = {"malloc", "fresh"};
 static const char *const dest_names[] = {"overwrite", "fresh"};
 static const char *const verify_names[] = {"first", "all"};
+static const char *const inspect_names[] = {"none", "checksum", "redact"};
+static const char *const cache_names[] = {"hot", "cold"};
+static const char *const madvise_names[] = {"normal", "sequential"};
 
 enum {
 	OPT_STRATEGY = 256,
 	OPT_WORKLOAD,
 	OPT_SIZE,
 	OPT_CHUNK,
+	OPT_STREAMS,
 	OPT_REPS,
 	OPT_WARMUP,
 	OPT_OUT,
 	OPT_TRANSFERS,
 	OPT_ALLOC,
 	OPT_PIPE_SIZE,
+	OPT_QD,
+	OPT_IOVECS,
+	OPT_POPULATE,
+	OPT_MADVISE,
+	OPT_INSPECT,
+	OPT_CACHE,
 	OPT_DEST,
+	OPT_DEST_DIR,
 	OPT_DRAIN,
 	OPT_CACHE_DIR,
 	OPT_VERIFY,
@@ -277,12 +217,77 @@ enum {
 	OPT_HELP,
 };
 
-/* Options both run and all take. Returns 1 when opt was one of them. */
+/* Options both run and all take (all takes the matrix ones too). Returns 1
+ * when opt was one of them. */
 static int common_option(int opt, const char *arg, struct run_opts *o)
 {
+	struct zc_cell_opts *c = &o->cells;
 	switch (opt) {
+	case OPT_STRATEGY:
+		c->strategies = arg;
+		return 1;
+	case OPT_WORKLOAD:
+		c->workloads = arg;
+		return 1;
+	case OPT_SIZE:
+		c->sizes = arg;
+		return 1;
+	case OPT_CHUNK:
+		c->chunks = arg;
+		return 1;
+	case OPT_STREAMS:
+		c->streams = arg;
+		return 1;
+	case OPT_REPS:
+		o->reps = zc_count_arg("--reps", arg, 1, 10000);
+		return 1;
+	case OPT_WARMUP:
+		o->warmup = zc_count_arg("--warmup", arg, 0, 10000);
+		return 1;
+	case OPT_TRANSFERS:
+		c->transfers = zc_count_arg("--transfers", arg, 1, 100000);
+		c->transfers_set = true;
+		return 1;
+	case OPT_ALLOC:
+		c->alloc = (enum zc_alloc)zc_choice_arg("--alloc", arg, alloc_names, 2);
+		return 1;
+	case OPT_PIPE_SIZE:
+		c->pipe_size = zc_size_arg("--pipe-size", arg);
+		if (c->pipe_size < 4096 || c->pipe_size > (1ull << 30))
+			zc_usage_error("--pipe-size '%s' must be between 4K and 1G", arg);
+		return 1;
+	case OPT_QD:
+		c->qd = (unsigned)zc_count_arg("--qd", arg, 1, 4096);
+		return 1;
+	case OPT_IOVECS:
+		c->iovecs = (unsigned)zc_count_arg("--iovecs", arg, 1, 64);
+		return 1;
+	case OPT_POPULATE:
+		c->populate = true;
+		return 1;
+	case OPT_MADVISE:
+		c->madv_sequential = zc_choice_arg("--madvise", arg, madvise_names, 2) == 1;
+		return 1;
+	case OPT_INSPECT:
+		c->inspect = (enum zc_inspect)zc_choice_arg("--inspect", arg, inspect_names, 3);
+		return 1;
+	case OPT_CACHE:
+		c->cache_cold = zc_choice_arg("--cache", arg, cache_names, 2) == 1;
+		return 1;
+	case OPT_DEST:
+		c->dest_fresh = zc_choice_arg("--dest", arg, dest_names, 2) == 1;
+		return 1;
+	case OPT_DEST_DIR:
+		c->dest_dir = arg;
+		return 1;
+	case OPT_DRAIN:
+		c->drain = (enum zc_drain)zc_choice_arg("--drain", arg, zc_drain_names, 4);
+		return 1;
+	case OPT_VERIFY:
+		o->verify = (enum zc_verify)zc_choice_arg("--verify", arg, verify_names, 2);
+		return 1;
 	case OPT_CACHE_DIR:
-		o->cache_dir = arg;
+		c->cache_dir = arg;
 		return 1;
 	case OPT_NO_PROBES:
 		o->no_probes = true;
@@ -291,7 +296,7 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 		o->no_pin = true;
 		return 1;
 	case OPT_TIMEOUT:
-		o->timeout_s = count_arg("--timeout", arg, 1, 86400);
+		o->timeout_s = zc_count_arg("--timeout", arg, 1, 86400);
 		return 1;
 	}
 	return 0;
@@ -300,273 +305,208 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 static void defaults(struct run_opts *o)
 {
 	*o = (struct run_opts){
-		.cache_dir = getenv("ZCBENCH_CACHE_DIR") ? getenv("ZCBENCH_CACHE_DIR") : DEFAULT_CACHE_DIR,
-		.size = 256ull << 20,
-		.transfers = 1,
-		.pipe_size = 1 << 20,
+		.cells =
+			{
+				.strategies = NULL,
+				.workloads = NULL,
+				.sizes = "256M",
+				.streams = "1",
+				.transfers = 1,
+				.pipe_size = 1 << 20,
+				.qd = 4,
+				.iovecs = 8,
+				.cache_dir =
+					getenv("ZCBENCH_CACHE_DIR") ? getenv("ZCBENCH_CACHE_DIR") : DEFAULT_CACHE_DIR,
+			},
 		.reps = 5,
 		.warmup = 1,
 		.timeout_s = 300,
 	};
 }
 
-static void check_cache_dir(const char *dir)
+static void check_dir(const char *opt, const char *dir)
 {
 	int e = zc_mkdir_p(dir);
 	if (e)
-		usage_error("--cache-dir '%s' cannot be created: %s", dir, strerror(e));
+		zc_usage_error("%s '%s' cannot be created: %s", opt, dir, strerror(e));
 	if (access(dir, W_OK) != 0)
-		usage_error("--cache-dir '%s' is not writable: %s", dir, strerror(errno));
+		zc_usage_error("%s '%s' is not writable: %s", opt, dir, strerror(errno));
 }
 
-/* ---- run ---- */
+#define MATRIX_HELP                                                                                                    \
+	"  --strategy S[,S..] copy strategies, or all (see zcbench list)\n"                                            \
+	"  --workload W[,W..] workloads, or all (see zcbench list)\n"                                                  \
+	"  --size N[,N..]     total bytes per run, over all streams and transfers\n"                                   \
+	"  --chunk N[,N..]    bytes asked for per call (default: the strategy's own:\n"                                \
+	"                     32K for readwrite, pooled, readv_writev; 128K for io_uring\n"                            \
+	"                     and msg_zerocopy; 1M for the rest)\n"                                                    \
+	"  --streams N[,N..]  concurrent streams, each on its own thread (default 1)\n"                                \
+	"  --transfers N      sequential transfers per stream, each of one file of\n"                                  \
+	"                     size/(streams*N) bytes (default 1)\n"                                                    \
+	"  --alloc A          readwrite's buffer per transfer: malloc (default) or fresh\n"                            \
+	"                     (mmap/munmap, a churning allocator)\n"                                                   \
+	"  --pipe-size N      pipe size for splice, vmsplice, tee (default 1M)\n"                                      \
+	"  --qd N             io_uring queue depth (default 4)\n"                                                      \
+	"  --iovecs N         readv_writev buffers per call (default 8)\n"                                             \
+	"  --populate         mmap with MAP_POPULATE\n"                                                                \
+	"  --madvise M        mmap advice: normal (default) or sequential\n"                                           \
+	"  --inspect I        none (default), checksum (CRC32C) or redact (digits to X);\n"                            \
+	"                     blind strategies are skipped: they cannot inspect\n"                                     \
+	"  --cache C          file sources: hot (default) or cold (evicted before each run)\n"                         \
+	"  --dest D           file sinks: overwrite an existing cached file (default)\n"                               \
+	"                     or fresh (a new file each run: first-touch cost)\n"                                      \
+	"  --dest-dir DIR     file sinks: where destinations go (default: the cache dir)\n"                            \
+	"  --drain D          how a peer discards data it does not verify: auto (default:\n"                           \
+	"                     trunc for TCP, splice otherwise), trunc (recv MSG_TRUNC),\n"                             \
+	"                     read or splice\n"                                                                        \
+	"  --verify V         check every byte on each cell's first run (default) or all\n"                            \
+	"  --cache-dir DIR    where pattern files live (default $ZCBENCH_CACHE_DIR or\n"                               \
+	"                     " DEFAULT_CACHE_DIR ")\n"                                                                \
+	"  --timeout SEC      kill a run that takes longer (default 300)\n"                                            \
+	"  --no-probes        do not load probes\n"                                                                    \
+	"  --no-pin           do not pin subject and peer to separate CPUs\n"                                          \
+	"  --help             this text\n"
 
-static const char run_help[] = "usage: zcbench run --strategy S --workload W [options]\n"
-			       "\n"
-			       "Runs one cell (a strategy on a workload), prints a summary and optionally\n"
-			       "writes JSON. Sizes take K, M, G or T suffixes meaning KiB, MiB, GiB, TiB.\n"
-			       "\n"
-			       "  --strategy S       copy strategy (see zcbench list)\n"
-			       "  --workload W       workload (see zcbench list)\n"
-			       "  --size N           total bytes per run, over all transfers (default 256M)\n"
-			       "  --chunk N          bytes asked for per call (default: the strategy's own,\n"
-			       "                     32K for readwrite and pooled, 1M for sendfile and splice)\n"
-			       "  --reps N           measured repetitions (default 5)\n"
-			       "  --warmup N         unmeasured warm-up runs before them (default 1)\n"
-			       "  --transfers N      split the size over N sequential transfers of one file of\n"
-			       "                     size/N bytes, so per-transfer allocation shows (default 1)\n"
-			       "  --alloc A          readwrite's buffer per transfer: malloc (default) or fresh\n"
-			       "                     (mmap/munmap, a churning allocator)\n"
-			       "  --pipe-size N      splice's pipe size via F_SETPIPE_SZ (default 1M)\n"
-			       "  --dest D           file sinks: overwrite an existing cached file (default)\n"
-			       "                     or fresh (a new file each run: first-touch cost)\n"
-			       "  --drain D          how a TCP peer discards data it does not verify: trunc\n"
-			       "                     (recv MSG_TRUNC, default), read or splice\n"
-			       "  --verify V         check every byte on the first run (default) or all runs\n"
-			       "  --out FILE         write JSON results to FILE ('-' for standard output)\n"
-			       "  --cache-dir DIR    where pattern files live (default $ZCBENCH_CACHE_DIR or\n"
-			       "                     " DEFAULT_CACHE_DIR ")\n"
-			       "  --timeout SEC      kill a run that takes longer (default 300)\n"
-			       "  --no-probes        do not load probes\n"
-			       "  --no-pin           do not pin subject and peer to separate CPUs\n"
-			       "  --help             this text\n";
-
-static const struct option run_longopts[] = {{"strategy", required_argument, 0, OPT_STRATEGY},
-					     {"workload", required_argument, 0, OPT_WORKLOAD},
-					     {"size", required_argument, 0, OPT_SIZE},
-					     {"chunk", required_argument, 0, OPT_CHUNK},
-					     {"reps", required_argument, 0, OPT_REPS},
-					     {"warmup", required_argument, 0, OPT_WARMUP},
-					     {"out", required_argument, 0, OPT_OUT},
-					     {"transfers", required_argument, 0, OPT_TRANSFERS},
-					     {"alloc", required_argument, 0, OPT_ALLOC},
-					     {"pipe-size", required_argument, 0, OPT_PIPE_SIZE},
-					     {"dest", required_argument, 0, OPT_DEST},
-					     {"drain", required_argument, 0, OPT_DRAIN},
-					     {"verify", required_argument, 0, OPT_VERIFY},
-					     {"cache-dir", required_argument, 0, OPT_CACHE_DIR},
-					     {"timeout", required_argument, 0, OPT_TIMEOUT},
-					     {"no-probes", no_argument, 0, OPT_NO_PROBES},
-					     {"no-pin", no_argument, 0, OPT_NO_PIN},
-					     {"help", no_argument, 0, OPT_HELP},
-					     {0, 0, 0, 0}};
+#define MATRIX_LONGOPTS                                                                                                \
+	{"strategy", required_argument, 0, OPT_STRATEGY}, {"workload", required_argument, 0, OPT_WORKLOAD},            \
+		{"size", required_argument, 0, OPT_SIZE}, {"chunk", required_argument, 0, OPT_CHUNK},                  \
+		{"streams", required_argument, 0, OPT_STREAMS}, {"reps", required_argument, 0, OPT_REPS},              \
+		{"warmup", required_argument, 0, OPT_WARMUP}, {"transfers", required_argument, 0, OPT_TRANSFERS},      \
+		{"alloc", required_argument, 0, OPT_ALLOC}, {"pipe-size", required_argument, 0, OPT_PIPE_SIZE},        \
+		{"qd", required_argument, 0, OPT_QD}, {"iovecs", required_argument, 0, OPT_IOVECS},                    \
+		{"populate", no_argument, 0, OPT_POPULATE}, {"madvise", required_argument, 0, OPT_MADVISE},            \
+		{"inspect", required_argument, 0, OPT_INSPECT}, {"cache", required_argument, 0, OPT_CACHE},            \
+		{"dest", required_argument, 0, OPT_DEST}, {"dest-dir", required_argument, 0, OPT_DEST_DIR},            \
+		{"drain", required_argument, 0, OPT_DRAIN}, {"verify", required_argument, 0, OPT_VERIFY},              \
+		{"cache-dir", required_argument, 0, OPT_CACHE_DIR}, {"timeout", required_argument, 0, OPT_TIMEOUT},    \
+		{"no-probes", no_argument, 0, OPT_NO_PROBES}, {"no-pin", no_argument, 0, OPT_NO_PIN},                  \
+	{                                                                                                              \
+		"help", no_argument, 0, OPT_HELP                                                                       \
+	}
 
 /* getopt_long prints its own message for unknown options; make it ours. */
 static _Noreturn void bad_option(const char *cmd, char **argv)
 {
-	usage_error("unknown or incomplete option '%s' for %s (see zcbench %s --help)", argv[optind - 1], cmd, cmd);
+	zc_usage_error("unknown or incomplete option '%s' for %s (see zcbench %s --help)", argv[optind - 1], cmd, cmd);
 }
+
+/* ---- run ---- */
+
+static const char run_help[] =
+	"usage: zcbench run --strategy S --workload W [options]\n"
+	"\n"
+	"Runs one cell, or a sweep when a matrix option lists several values,\n"
+	"prints a summary and optionally writes JSON. Sizes take K, M, G or T\n"
+	"suffixes meaning KiB, MiB, GiB, TiB.\n"
+	"\n"
+	"  --size N[,N..]     (default 256M)\n"
+	"  --reps N           measured repetitions (default 5)\n"
+	"  --warmup N         unmeasured warm-up runs before them (default 1)\n"
+	"  --out FILE         write JSON results to FILE ('-' for standard output)\n" MATRIX_HELP;
 
 static int cmd_run(int argc, char **argv)
 {
+	static const struct option longopts[] = {MATRIX_LONGOPTS, {"out", required_argument, 0, OPT_OUT}, {0, 0, 0, 0}};
 	struct run_opts o;
 	defaults(&o);
-	bool chunk_set = false;
-	opterr = 0;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "", run_longopts, NULL)) != -1) {
-		if (common_option(opt, optarg, &o))
-			continue;
-		switch (opt) {
-		case OPT_STRATEGY:
-			o.strategy = optarg;
-			break;
-		case OPT_WORKLOAD:
-			o.workload = optarg;
-			break;
-		case OPT_SIZE:
-			o.size = size_arg("--size", optarg);
-			break;
-		case OPT_CHUNK:
-			o.chunk = size_arg("--chunk", optarg);
-			if (o.chunk == 0 || o.chunk > (1ull << 30))
-				usage_error("--chunk '%s' must be between 1 byte and 1G", optarg);
-			chunk_set = true;
-			break;
-		case OPT_REPS:
-			o.reps = count_arg("--reps", optarg, 1, 10000);
-			break;
-		case OPT_WARMUP:
-			o.warmup = count_arg("--warmup", optarg, 0, 10000);
-			break;
-		case OPT_OUT:
-			o.out = optarg;
-			break;
-		case OPT_TRANSFERS:
-			o.transfers = count_arg("--transfers", optarg, 1, 1000000);
-			break;
-		case OPT_ALLOC:
-			o.alloc = (enum zc_alloc)choice_arg("--alloc", optarg, alloc_names, 2);
-			break;
-		case OPT_PIPE_SIZE:
-			o.pipe_size = size_arg("--pipe-size", optarg);
-			if (o.pipe_size == 0 || o.pipe_size > (1ull << 30))
-				usage_error("--pipe-size '%s' must be between 1 byte and 1G", optarg);
-			break;
-		case OPT_DEST:
-			o.dest_fresh = choice_arg("--dest", optarg, dest_names, 2) == 1;
-			break;
-		case OPT_DRAIN:
-			o.drain = (enum zc_drain)choice_arg("--drain", optarg, zc_drain_names, 3);
-			break;
-		case OPT_VERIFY:
-			o.verify = (enum zc_verify)choice_arg("--verify", optarg, verify_names, 2);
-			break;
-		case OPT_HELP:
-			fputs(run_help, stdout);
-			return 0;
-		default:
-			bad_option("run", argv);
-		}
-	}
-	(void)chunk_set;
-	if (optind < argc)
-		usage_error("run: unexpected argument '%s' (see zcbench run --help)", argv[optind]);
-	char names[512];
-	if (!o.strategy) {
-		names_of_strategies(names, sizeof names);
-		usage_error("run needs --strategy (valid: %s)", names);
-	}
-	if (!o.workload) {
-		names_of_workloads(names, sizeof names);
-		usage_error("run needs --workload (valid: %s)", names);
-	}
-	const struct zc_strategy *s = zc_strategy_find(o.strategy);
-	if (!s) {
-		names_of_strategies(names, sizeof names);
-		usage_error("unknown strategy '%s' (valid: %s)", o.strategy, names);
-	}
-	const struct zc_workload *w = zc_workload_find(o.workload);
-	if (!w) {
-		names_of_workloads(names, sizeof names);
-		usage_error("unknown workload '%s' (valid: %s)", o.workload, names);
-	}
-	const char *why = zc_cell_unsupported(s, w);
-	if (why) {
-		char ok[512] = "";
-		for (size_t i = 0; i < zc_workload_count; i++)
-			if (!zc_cell_unsupported(s, zc_workloads[i]))
-				snprintf(ok + strlen(ok), sizeof ok - strlen(ok), "%s%s", ok[0] ? ", " : "",
-					 zc_workloads[i]->name);
-		usage_error("strategy '%s' does not support workload '%s': %s (it supports: %s)", s->name, w->name, why,
-			    ok);
-	}
-	if (o.size % o.transfers != 0)
-		usage_error("--size %" PRIu64 " is not a multiple of --transfers %" PRIu64, o.size, o.transfers);
-	char err[512];
-	if (o.out && zc_check_writable(o.out, err, sizeof err) != 0)
-		usage_error("--out: %s", err);
-	check_cache_dir(o.cache_dir);
-
-	struct zc_cell cell;
-	cell_init(&cell, &o, s, w, 0);
-	FILE *table = o.out && strcmp(o.out, "-") == 0 ? stderr : stdout;
-	return execute(&o, &cell, 1, o.out, table);
-}
-
-/* ---- all ---- */
-
-static const char all_help[] = "usage: zcbench all [--profile quick|full] [--out-dir DIR] [options]\n"
-			       "\n"
-			       "Runs every strategy on every workload it supports, repetitions interleaved\n"
-			       "across cells, and writes one JSON file named with the date and the kernel\n"
-			       "release into DIR.\n"
-			       "\n"
-			       "  --profile P        quick (default): 256M per run, 5 repetitions, 1 warm-up;\n"
-			       "                     full: 1G per run, 10 repetitions, 1 warm-up\n"
-			       "  --size N           bytes per run, overriding the profile\n"
-			       "  --reps N           measured repetitions, overriding the profile\n"
-			       "  --warmup N         warm-up runs, overriding the profile\n"
-			       "  --out-dir DIR      where the result file goes (default results)\n"
-			       "  --cache-dir DIR    where pattern files live (default $ZCBENCH_CACHE_DIR or\n"
-			       "                     " DEFAULT_CACHE_DIR ")\n"
-			       "  --timeout SEC      kill a run that takes longer (default 300)\n"
-			       "  --no-probes        do not load probes\n"
-			       "  --no-pin           do not pin subject and peer to separate CPUs\n"
-			       "  --help             this text\n";
-
-static int cmd_all(int argc, char **argv)
-{
-	static const char *const profiles[] = {"quick", "full"};
-	static const struct option longopts[] = {{"profile", required_argument, 0, OPT_PROFILE},
-						 {"out-dir", required_argument, 0, OPT_OUT_DIR},
-						 {"cache-dir", required_argument, 0, OPT_CACHE_DIR},
-						 {"timeout", required_argument, 0, OPT_TIMEOUT},
-						 {"no-probes", no_argument, 0, OPT_NO_PROBES},
-						 {"no-pin", no_argument, 0, OPT_NO_PIN},
-						 {"size", required_argument, 0, OPT_SIZE},
-						 {"reps", required_argument, 0, OPT_REPS},
-						 {"warmup", required_argument, 0, OPT_WARMUP},
-						 {"help", no_argument, 0, OPT_HELP},
-						 {0, 0, 0, 0}};
-	struct run_opts o;
-	defaults(&o);
-	int profile = 0;
-	const char *size_opt = NULL, *reps_opt = NULL, *warmup_opt = NULL;
-	const char *out_dir = "results";
 	opterr = 0;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (common_option(opt, optarg, &o))
 			continue;
-		switch (opt) {
-		case OPT_PROFILE:
-			profile = choice_arg("--profile", optarg, profiles, 2);
-			break;
-		case OPT_OUT_DIR:
+		if (opt == OPT_OUT) {
+			o.out = optarg;
+		} else if (opt == OPT_HELP) {
+			fputs(run_help, stdout);
+			return 0;
+		} else {
+			bad_option("run", argv);
+		}
+	}
+	if (optind < argc)
+		zc_usage_error("run: unexpected argument '%s' (see zcbench run --help)", argv[optind]);
+	char names[1024];
+	if (!o.cells.strategies) {
+		names_of_strategies(names, sizeof names);
+		zc_usage_error("run needs --strategy (valid: %s)", names);
+	}
+	if (!o.cells.workloads) {
+		names_of_workloads(names, sizeof names);
+		zc_usage_error("run needs --workload (valid: %s)", names);
+	}
+	char err[512];
+	if (o.out && zc_check_writable(o.out, err, sizeof err) != 0)
+		zc_usage_error("--out: %s", err);
+	check_dir("--cache-dir", o.cells.cache_dir);
+	if (o.cells.dest_dir)
+		check_dir("--dest-dir", o.cells.dest_dir);
+	struct zc_cell *cells;
+	size_t n = zc_cells_build(&o.cells, &cells);
+	FILE *table = o.out && strcmp(o.out, "-") == 0 ? stderr : stdout;
+	int rc = execute(&o, cells, n, o.out, table);
+	free(cells);
+	return rc;
+}
+
+/* ---- all ---- */
+
+static const char all_help[] =
+	"usage: zcbench all [--profile quick|full] [--out-dir DIR] [options]\n"
+	"\n"
+	"Runs every strategy on every workload it supports, repetitions interleaved\n"
+	"across cells, and writes one JSON file named with the date and the kernel\n"
+	"release into DIR.\n"
+	"\n"
+	"  --profile P        quick (default): 256M per run, 5 repetitions, 1 warm-up;\n"
+	"                     full: 1G per run, 10 repetitions, 1 warm-up, and sweeps\n"
+	"                     of --chunk 4K,64K,1M and --streams 1,4\n"
+	"  --out-dir DIR      where the result file goes (default results)\n"
+	"Matrix options override the profile (default --strategy all --workload all):\n" MATRIX_HELP;
+
+static int cmd_all(int argc, char **argv)
+{
+	static const char *const profiles[] = {"quick", "full"};
+	static const struct option longopts[] = {MATRIX_LONGOPTS,
+						 {"profile", required_argument, 0, OPT_PROFILE},
+						 {"out-dir", required_argument, 0, OPT_OUT_DIR},
+						 {0, 0, 0, 0}};
+	/* The profile sets the defaults; explicit options override them, so
+	 * look for --profile first. */
+	int profile = 0;
+	opterr = 0;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		if (opt == OPT_PROFILE)
+			profile = zc_choice_arg("--profile", optarg, profiles, 2);
+	struct run_opts o;
+	defaults(&o);
+	o.cells.strategies = "all";
+	o.cells.workloads = "all";
+	o.cells.sizes = profile == 0 ? "256M" : "1G";
+	o.reps = profile == 0 ? 5 : 10;
+	if (profile == 1) {
+		o.cells.chunks = "4K,64K,1M";
+		o.cells.streams = "1,4";
+	}
+	const char *out_dir = "results";
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (common_option(opt, optarg, &o))
+			continue;
+		if (opt == OPT_PROFILE) {
+			continue;
+		} else if (opt == OPT_OUT_DIR) {
 			out_dir = optarg;
-			break;
-		case OPT_SIZE:
-			size_opt = optarg;
-			break;
-		case OPT_REPS:
-			reps_opt = optarg;
-			break;
-		case OPT_WARMUP:
-			warmup_opt = optarg;
-			break;
-		case OPT_HELP:
+		} else if (opt == OPT_HELP) {
 			fputs(all_help, stdout);
 			return 0;
-		default:
+		} else {
 			bad_option("all", argv);
 		}
 	}
 	if (optind < argc)
-		usage_error("all: unexpected argument '%s' (see zcbench all --help)", argv[optind]);
-	/* The profile sets the defaults; explicit options override them. */
-	o.size = profile == 0 ? 256ull << 20 : 1ull << 30;
-	o.reps = profile == 0 ? 5 : 10;
-	o.warmup = 1;
-	if (size_opt)
-		o.size = size_arg("--size", size_opt);
-	if (reps_opt)
-		o.reps = count_arg("--reps", reps_opt, 1, 10000);
-	if (warmup_opt)
-		o.warmup = count_arg("--warmup", warmup_opt, 0, 10000);
-	int e = zc_mkdir_p(out_dir);
-	if (e)
-		usage_error("--out-dir '%s' cannot be created: %s", out_dir, strerror(e));
+		zc_usage_error("all: unexpected argument '%s' (see zcbench all --help)", argv[optind]);
+	check_dir("--out-dir", out_dir);
 	char rel[128], stamp[32], path[4096], err[512];
 	zc_kernel_release(rel, sizeof rel);
 	time_t t = time(NULL);
@@ -575,23 +515,14 @@ static int cmd_all(int argc, char **argv)
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(path, sizeof path, "%s/zcbench-%s-%s.json", out_dir, stamp, rel);
 	if (zc_check_writable(path, err, sizeof err) != 0)
-		usage_error("--out-dir: %s", err);
-	check_cache_dir(o.cache_dir);
-
-	struct zc_cell *cells = calloc(zc_strategy_count * zc_workload_count, sizeof *cells);
-	if (!cells) {
-		fprintf(stderr, "zcbench: out of memory\n");
-		return 1;
-	}
-	size_t n = 0;
-	for (size_t wi = 0; wi < zc_workload_count; wi++)
-		for (size_t si = 0; si < zc_strategy_count; si++)
-			if (!zc_cell_unsupported(zc_strategies[si], zc_workloads[wi])) {
-				cell_init(&cells[n], &o, zc_strategies[si], zc_workloads[wi], n);
-				n++;
-			}
-	fprintf(stderr, "zcbench: %zu cells, profile %s, %s per run, %" PRIu64 " repetitions + %" PRIu64 " warm-up\n",
-		n, profiles[profile], profile == 0 ? "64 MiB" : "1 GiB", o.reps, o.warmup);
+		zc_usage_error("--out-dir: %s", err);
+	check_dir("--cache-dir", o.cells.cache_dir);
+	if (o.cells.dest_dir)
+		check_dir("--dest-dir", o.cells.dest_dir);
+	struct zc_cell *cells;
+	size_t n = zc_cells_build(&o.cells, &cells);
+	fprintf(stderr, "zcbench: %zu cells, profile %s, %" PRIu64 " repetitions + %" PRIu64 " warm-up\n", n,
+		profiles[profile], o.reps, o.warmup);
 	int rc = execute(&o, cells, n, path, stdout);
 	free(cells);
 	return rc;
@@ -627,7 +558,7 @@ int main(int argc, char **argv)
 	prog_argv = argv;
 	if (argc < 2) {
 		fputs(main_help, stderr);
-		return EXIT_USAGE;
+		return 2;
 	}
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
@@ -654,7 +585,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
 		if (strcmp(cmd, more[i].name) == 0)
 			return more[i].fn(argc - 1, argv + 1);
-	usage_error("unknown command '%s' (valid: list, run, all, report, compare, calibrate, hyperfine; see zcbench "
-		    "--help)",
-		    cmd);
+	zc_usage_error(
+		"unknown command '%s' (valid: list, run, all, report, compare, calibrate, hyperfine; see zcbench "
+		"--help)",
+		cmd);
 }

@@ -1,6 +1,9 @@
 #include "options.h"
 
 #include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -105,4 +108,67 @@ void zc_format_bytes(uint64_t n, char *buf, size_t len)
 		u++;
 	}
 	snprintf(buf, len, "%.2f %s", v, units[u]);
+}
+
+_Noreturn void zc_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("zcbench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+uint64_t zc_size_arg(const char *opt, const char *v)
+{
+	uint64_t n;
+	const char *why;
+	if (zc_parse_size(v, &n, &why) != 0)
+		zc_usage_error("%s '%s' %s", opt, v, why);
+	return n;
+}
+
+uint64_t zc_count_arg(const char *opt, const char *v, uint64_t min, uint64_t max)
+{
+	uint64_t n;
+	const char *why;
+	if (zc_parse_count(v, min, max, &n, &why) != 0)
+		zc_usage_error("%s '%s' %s (valid: %" PRIu64 " to %" PRIu64 ")", opt, v, why, min, max);
+	return n;
+}
+
+int zc_choice_arg(const char *opt, const char *v, const char *const *choices, size_t n)
+{
+	char valid[256] = "";
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v, choices[i]) == 0)
+			return (int)i;
+		snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s", i ? ", " : "", choices[i]);
+	}
+	zc_usage_error("%s '%s' is not a valid choice (valid: %s)", opt, v, valid);
+}
+
+size_t zc_split_list(const char *opt, const char *list, char **items, size_t max, char **storage)
+{
+	char *copy = strdup(list);
+	if (!copy)
+		zc_usage_error("out of memory");
+	*storage = copy;
+	size_t n = 0;
+	for (char *p = copy;;) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = 0;
+		if (!*p)
+			zc_usage_error("%s '%s' has an empty item", opt, list);
+		if (n == max)
+			zc_usage_error("%s '%s' has more than %zu items", opt, list, max);
+		items[n++] = p;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return n;
 }

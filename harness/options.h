@@ -17,4 +17,17 @@ int zc_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out, con
 /* Format a byte count the way the human output shows it ("256 MiB", "1.5 GiB"). */
 void zc_format_bytes(uint64_t n, char *buf, size_t len);
 
+/* Bad input: print "zcbench: <message>" as one line on stderr, exit 2. */
+_Noreturn void zc_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a value or die with zc_usage_error naming the option. */
+uint64_t zc_size_arg(const char *opt, const char *v);
+uint64_t zc_count_arg(const char *opt, const char *v, uint64_t min, uint64_t max);
+int zc_choice_arg(const char *opt, const char *v, const char *const *choices, size_t n);
+
+/* Split a comma-separated list into at most max items (pointers into a
+ * strdup'd copy the caller frees through *storage). Returns the count; dies
+ * on an empty item. */
+size_t zc_split_list(const char *opt, const char *list, char **items, size_t max, char **storage);
+
 #endif

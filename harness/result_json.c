@@ -25,7 +25,7 @@ static json_t *summary_object(const struct zc_summary *s)
 			 s->ci_level);
 }
 
-static json_t *run_json(const struct zc_run *r, size_t index, bool outlier)
+static json_t *run_json(const struct zc_run *r, size_t index, bool outlier, const char *const *stat_names)
 {
 	json_t *j = json_pack("{s:I,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "index", (json_int_t)index, "warmup",
 			      r->warmup, "verified", r->verified, "bytes", (json_int_t)r->bytes, "elapsed_ns",
@@ -38,6 +38,19 @@ static json_t *run_json(const struct zc_run *r, size_t index, bool outlier)
 			    r->have_peer_usage ? json_integer((json_int_t)r->peer_user_ns) : json_null());
 	json_object_set_new(j, "peer_sys_ns",
 			    r->have_peer_usage ? json_integer((json_int_t)r->peer_sys_ns) : json_null());
+	json_object_set_new(j, "source_cached_bytes",
+			    r->source_cached_bytes >= 0 ? json_integer(r->source_cached_bytes) : json_null());
+	if (stat_names) {
+		json_t *st = json_object();
+		for (unsigned i = 0; i < ZC_MAX_STATS && stat_names[i]; i++)
+			json_object_set_new(st, stat_names[i], json_integer((json_int_t)r->stats[i]));
+		json_object_set_new(j, "strategy_stats", st);
+	}
+	if (r->checksummed) {
+		char hex[16];
+		snprintf(hex, sizeof hex, "%08x", r->crc);
+		json_object_set_new(j, "crc32c", json_string(hex));
+	}
 	if (r->counters)
 		json_object_set(j, "counters", r->counters);
 	return j;
@@ -58,8 +71,19 @@ static json_t *params_json(const struct zc_cell *c)
 			    p->workload->sink == ZC_EP_FILE ? json_string(p->dest_fresh ? "fresh" : "overwrite")
 							    : json_null());
 	json_object_set_new(j, "drain",
-			    p->workload->sink_ops == &zc_sink_tcp ? json_string(zc_drain_names[p->drain])
-								  : json_null());
+			    p->workload->sink != ZC_EP_FILE ? json_string(zc_drain_names[p->drain]) : json_null());
+	json_object_set_new(j, "streams", json_integer(p->streams));
+	static const char *const inspect_names[] = {"none", "checksum", "redact"};
+	json_object_set_new(j, "inspect", json_string(inspect_names[p->inspect]));
+	json_object_set_new(j, "cache",
+			    p->workload->source == ZC_EP_FILE ? json_string(p->cache_cold ? "cold" : "hot")
+							      : json_null());
+	json_object_set_new(j, "qd", uses & ZC_USES_QD ? json_integer(p->qd) : json_null());
+	json_object_set_new(j, "iovecs", uses & ZC_USES_IOVECS ? json_integer(p->iovecs) : json_null());
+	json_object_set_new(j, "populate", uses & ZC_USES_MMAP ? json_boolean(p->populate) : json_null());
+	json_object_set_new(j, "madvise",
+			    uses & ZC_USES_MMAP ? json_string(p->madv_sequential ? "sequential" : "normal")
+						: json_null());
 	return j;
 }
 
@@ -104,7 +128,7 @@ json_t *zc_cell_json(const struct zc_cell *c)
 		bool out = false;
 		if (m < n && measured_idx[m] == i)
 			out = outlier[m++];
-		json_array_append_new(runs, run_json(&c->runs[i], i, out));
+		json_array_append_new(runs, run_json(&c->runs[i], i, out, c->p.strategy->stat_names));
 	}
 	json_object_set_new(j, "runs", runs);
 

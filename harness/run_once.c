@@ -14,6 +14,7 @@
 
 #include "cell.h"
 #include "subject.h"
+#include "../workloads/page_cache.h"
 
 const char *zc_cell_unsupported(const struct zc_strategy *s, const struct zc_workload *w)
 {
@@ -21,6 +22,10 @@ const char *zc_cell_unsupported(const struct zc_strategy *s, const struct zc_wor
 		return "its source kind is not supported by this strategy";
 	if (!(s->sinks & w->sink))
 		return "its sink kind is not supported by this strategy";
+	if (w->nsinks > s->max_sinks)
+		return "it has two sinks and this strategy writes to one";
+	if (w->nsinks < (s->min_sinks ? s->min_sinks : 1))
+		return "this strategy needs two sinks";
 	return NULL;
 }
 
@@ -67,6 +72,13 @@ static int read_msg(int fd, void *buf, size_t len, unsigned long timeout_ms, con
 	return 0;
 }
 
+static void close_pair(int fds[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
 static void reap(pid_t pid, bool kill_first)
 {
 	if (pid <= 0)
@@ -91,61 +103,77 @@ static int append_run(struct zc_cell *c, const struct zc_run *r)
 	return 0;
 }
 
-int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, bool verify)
+/* errnos that mean "this kernel or filesystem does not do that": a strategy
+ * that could not move a byte for one of them is skipped, not failed. */
+static bool unsupported_errno(int e)
+{
+	return e == EINVAL || e == EXDEV || e == EOPNOTSUPP || e == ENOSYS || e == EPROTONOSUPPORT;
+}
+
+void zc_cell_wl_params(const struct zc_env *env, const struct zc_cell *cell, bool verify, struct zc_wl_params *wp)
 {
 	const struct zc_cell_params *p = &cell->p;
-	const struct zc_sink_ops *ops = p->workload->sink_ops;
-	char err[512] = "";
-	struct zc_sink_cfg sc = {
-		.expected = p->size,
-		.period = p->size / p->transfers,
+	*wp = (struct zc_wl_params){
+		.w = p->workload,
+		.streams = p->streams,
+		.transfers = p->transfers,
+		.segment = p->size / p->streams / p->transfers,
 		.verify = verify,
+		.redact = p->inspect == ZC_INSPECT_REDACT,
 		.dest_fresh = p->dest_fresh,
-		.dest_path = cell->dest_path,
+		.source_path = cell->source_path,
+		.dest_base = cell->dest_base,
 		.peer_cpu = env->peer_cpu,
 		.drain = p->drain,
 	};
-	struct zc_sink_run sr = {.listen_fd = -1, .report_fd = -1, .peer = -1};
-	if (ops->start(&sc, &sr, err, sizeof err) != 0) {
-		set_reason(cell, ZC_FAILED, "sink set-up: %s", err);
-		return -1;
+}
+
+int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, bool verify)
+{
+	const struct zc_cell_params *p = &cell->p;
+	char err[512] = "";
+	struct zc_wl_params wp;
+	zc_cell_wl_params(env, cell, verify, &wp);
+	struct zc_run run = {.warmup = warmup, .verified = verify, .source_cached_bytes = -1};
+
+	if (p->workload->source == ZC_EP_FILE) {
+		if (p->cache_cold && zc_cache_evict(cell->source_path, err, sizeof err) != 0) {
+			set_reason(cell, ZC_FAILED, "cold cache: %s", err);
+			return -1;
+		}
+		run.source_cached_bytes = zc_cache_resident(cell->source_path, err, sizeof err);
 	}
 
-	int down[2], up[2];
-	if (pipe2(down, O_CLOEXEC) != 0) {
-		set_reason(cell, ZC_FAILED, "pipe2: %s", strerror(errno));
-		ops->abort(&sr);
+	struct zc_wl_run wr;
+	if (zc_wl_start(&wp, &wr, err, sizeof err) != 0) {
+		set_reason(cell, ZC_FAILED, "workload set-up: %s", err);
 		return -1;
 	}
-	if (pipe2(up, O_CLOEXEC) != 0) {
+	int down[2] = {-1, -1}, up[2] = {-1, -1};
+	if (pipe2(down, O_CLOEXEC) != 0 || pipe2(up, O_CLOEXEC) != 0) {
 		set_reason(cell, ZC_FAILED, "pipe2: %s", strerror(errno));
-		close(down[0]);
-		close(down[1]);
-		ops->abort(&sr);
+		close_pair(down);
+		close_pair(up);
+		zc_wl_abort(&wr);
 		return -1;
 	}
 	fflush(NULL); /* nothing buffered may be written twice by the child */
 	pid_t pid = fork();
 	if (pid < 0) {
 		set_reason(cell, ZC_FAILED, "fork: %s", strerror(errno));
-		close(down[0]);
-		close(down[1]);
-		close(up[0]);
-		close(up[1]);
-		ops->abort(&sr);
+		close_pair(down);
+		close_pair(up);
+		zc_wl_abort(&wr);
 		return -1;
 	}
 	if (pid == 0) {
 		close(down[1]);
 		close(up[0]);
-		zc_subject_main(env, cell, &sc, &sr, down[0], up[1]);
+		zc_subject_main(env, cell, &wp, &wr, down[0], up[1]);
 	}
 	close(down[0]);
 	close(up[1]);
-	if (sr.listen_fd >= 0) {
-		close(sr.listen_fd); /* the peer and the subject hold their own */
-		sr.listen_fd = -1;
-	}
+	zc_wl_parent_side(&wr); /* the subject and the peer hold their own ends */
 
 	int rc = -1;
 	struct zc_ready_msg ready;
@@ -165,8 +193,8 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 		goto kill_all;
 	}
 	zc_probes_arm(env->probes, pid);
-	if (write(down[1], "g", 1) != 1) {
-		set_reason(cell, ZC_FAILED, "cannot start subject: %s", strerror(errno));
+	if (write(down[1], "g", 1) != 1 || zc_wl_go(&wr) != 0) {
+		set_reason(cell, ZC_FAILED, "cannot start the run: %s", strerror(errno));
 		goto kill_all;
 	}
 	got = read_msg(up[0], &m, sizeof m, env->run_timeout_ms, env->interrupted);
@@ -181,16 +209,19 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 			set_reason(cell, ZC_FAILED, "subject died during its window");
 		goto kill_all;
 	}
-	struct zc_run run = {.warmup = warmup, .verified = verify};
 	run.counters = zc_probes_collect(env->probes, pid);
 	reap(pid, false);
 	pid = -1;
 
-	struct zc_sink_report rep = {.mismatch_at = -1};
+	struct zc_sink_report rep;
 	err[0] = 0;
-	int frc = ops->finish(&sc, &sr, &rep, err, sizeof err);
+	int frc = zc_wl_finish(&wp, &wr, &rep, err, sizeof err);
 	snprintf(cell->path, sizeof cell->path, "%s", m.path);
-	if (m.err) {
+	/* Each sink gets every byte: a workload with two sinks receives twice. */
+	uint64_t expect_sinks = p->size * p->workload->nsinks;
+	if (m.err && m.moved == 0 && unsupported_errno(m.err)) {
+		set_reason(cell, ZC_SKIPPED, "%s: %s", m.what, strerror(m.err));
+	} else if (m.err) {
 		set_reason(cell, ZC_FAILED, "%s: %s (after %" PRIu64 " bytes)", m.what, strerror(m.err), m.moved);
 	} else if (frc != 0) {
 		set_reason(cell, ZC_FAILED, "sink: %s", err);
@@ -198,11 +229,19 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 		set_reason(cell, ZC_FAILED, "peer %s: %s", rep.what, strerror(rep.err));
 	} else if (m.moved != p->size) {
 		set_reason(cell, ZC_FAILED, "strategy moved %" PRIu64 " of %" PRIu64 " bytes", m.moved, p->size);
-	} else if (rep.received != p->size) {
-		set_reason(cell, ZC_FAILED, "sink received %" PRIu64 " of %" PRIu64 " bytes", rep.received, p->size);
+	} else if (rep.received != expect_sinks) {
+		set_reason(cell, ZC_FAILED, "sinks received %" PRIu64 " of %" PRIu64 " bytes", rep.received,
+			   expect_sinks);
 	} else if (rep.mismatch_at >= 0) {
-		set_reason(cell, ZC_FAILED, "verification failed: first wrong byte at offset %" PRId64,
-			   rep.mismatch_at);
+		if (p->streams > 1 || p->workload->nsinks > 1)
+			set_reason(cell, ZC_FAILED,
+				   "verification failed: first wrong byte at offset %" PRId64 " of stream %d, sink %d",
+				   rep.mismatch_at, rep.mismatch_stream, rep.mismatch_sink);
+		else
+			set_reason(cell, ZC_FAILED, "verification failed: first wrong byte at offset %" PRId64,
+				   rep.mismatch_at);
+	} else if (p->inspect == ZC_INSPECT_CHECKSUM && !m.checksummed) {
+		set_reason(cell, ZC_FAILED, "checksum mismatch: %s", m.checksum_error);
 	} else {
 		run.bytes = m.moved;
 		run.elapsed_ns = m.elapsed_ns;
@@ -212,6 +251,9 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 		run.nivcsw = m.nivcsw;
 		run.minflt = m.minflt;
 		run.majflt = m.majflt;
+		memcpy(run.stats, m.stats, sizeof run.stats);
+		run.checksummed = m.checksummed;
+		run.crc = m.crc;
 		run.have_peer_usage = rep.have_peer_usage;
 		run.peer_user_ns = rep.peer_user_ns;
 		run.peer_sys_ns = rep.peer_sys_ns;
@@ -230,7 +272,7 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 
 kill_all:
 	reap(pid, true);
-	ops->abort(&sr);
+	zc_wl_abort(&wr);
 	close(up[0]);
 	close(down[1]);
 	return -1;
@@ -238,8 +280,8 @@ kill_all:
 
 void zc_cell_cleanup(struct zc_cell *cell)
 {
-	if (cell->dest_path[0])
-		unlink(cell->dest_path);
+	if (cell->dest_base[0])
+		zc_wl_remove_dests(cell->dest_base, cell->p.streams, cell->p.workload->nsinks);
 }
 
 void zc_cell_free(struct zc_cell *cell)

@@ -2,14 +2,48 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../strategies/io_util.h"
+#include "../workloads/crc32c.h"
+#include "../workloads/pattern.h"
+
+/* One stream: its own strategy state, endpoints and result. */
+struct stream {
+	const struct zc_strategy *s;
+	const struct zc_copy_params *cp;
+	void *state;
+	unsigned index;
+	uint64_t transfers;
+	int *src; /* one per transfer (file sources), or one for all */
+	uint64_t nsrc;
+	char *mem; /* memory sources */
+	uint64_t mem_len;
+	int dst[2];
+	unsigned ndst;
+	struct zc_transfer_result tr;
+	pthread_barrier_t *start, *done;
+};
+
+/* Set by SIGTERM or SIGINT: every stream stops taking new data at its next
+ * checkpoint, drains what it has in flight, and the subject reports exactly
+ * what was delivered. The subject is one process, so one flag. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
 
 static uint64_t ns_of(struct timeval tv)
 {
@@ -32,55 +66,163 @@ static _Noreturn void send_and_exit(int fd, const void *msg, size_t len, int cod
 	_exit(w == (ssize_t)len ? code : 1);
 }
 
-static _Noreturn void not_ready(int to_parent, int err, const char *what, const char *reason)
+static _Noreturn void not_ready(int to_parent, int err, const char *reason)
 {
 	struct zc_ready_msg m = {.err = err ? err : EIO};
-	snprintf(m.what, sizeof m.what, "%s", what);
 	snprintf(m.reason, sizeof m.reason, "%s", reason);
 	send_and_exit(to_parent, &m, sizeof m, 0);
 }
 
-_Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *cell, const struct zc_sink_cfg *sink_cfg,
-			       struct zc_sink_run *sink_run, int from_parent, int to_parent)
+static void run_stream(struct stream *st)
 {
-	char err[256] = "";
+	zc_thread_index = st->index;
+	for (uint64_t t = 0; t < st->transfers && !st->tr.err && !st->tr.stopped; t++) {
+		struct zc_io io = {.src = st->mem ? -1 : st->src[st->nsrc > 1 ? t : 0],
+				   .src_mem = st->mem,
+				   .src_len = st->mem_len,
+				   .dst = {st->dst[0], st->dst[1]},
+				   .ndst = st->ndst};
+		st->s->transfer(st->state, st->cp, &io, &st->tr);
+	}
+}
+
+static void *stream_thread(void *arg)
+{
+	struct stream *st = arg;
+	pthread_barrier_wait(st->start);
+	run_stream(st);
+	pthread_barrier_wait(st->done);
+	return NULL;
+}
+
+/* Set up stream k: its source, sinks and strategy state. Exits not-ready on
+ * failure. */
+static void open_stream(struct stream *st, unsigned k, const struct zc_cell *cell, const struct zc_wl_params *wp,
+			struct zc_wl_run *wr, const struct zc_copy_params *cp, int to_parent)
+{
+	char err[256];
+	const struct zc_cell_params *p = &cell->p;
+	*st = (struct stream){.s = p->strategy, .cp = cp, .index = k, .transfers = p->transfers, .dst = {-1, -1}};
+	unsigned src = p->workload->source;
+	st->src = calloc(p->transfers, sizeof *st->src);
+	if (!st->src)
+		not_ready(to_parent, ENOMEM, "out of memory");
+	st->nsrc = 1;
+	if (src == ZC_EP_FILE) {
+		st->nsrc = p->transfers;
+		/* One descriptor per transfer, opened now: each starts at offset 0
+		 * and no lseek or open lands in the window. */
+		for (uint64_t t = 0; t < p->transfers; t++) {
+			st->src[t] = open(cell->source_path, O_RDONLY | O_CLOEXEC);
+			if (st->src[t] < 0) {
+				snprintf(err, sizeof err, "open %s: %s", cell->source_path, strerror(errno));
+				not_ready(to_parent, errno, err);
+			}
+		}
+	} else if (src == ZC_EP_MEM) {
+		/* Page-aligned (SPLICE_F_GIFT wants whole pages) and written once
+		 * now, so no first touch lands in the window. */
+		st->mem_len = wp->segment;
+		size_t len = wp->segment ? (size_t)wp->segment : 1;
+		st->mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (st->mem == MAP_FAILED)
+			not_ready(to_parent, errno, "mmap for the memory source failed");
+		zc_pattern_fill(st->mem, 0, (size_t)wp->segment);
+		st->src[0] = -1;
+	} else {
+		st->src[0] = wr->subj_src[k];
+	}
+	st->ndst = p->workload->nsinks;
+	for (unsigned j = 0; j < st->ndst; j++) {
+		if (p->workload->sink == ZC_EP_FILE) {
+			st->dst[j] = zc_wl_open_dest(wp, k, j, err, sizeof err);
+			if (st->dst[j] < 0)
+				not_ready(to_parent, errno, err);
+		} else {
+			st->dst[j] = wr->subj_dst[k][j];
+		}
+	}
+	st->state = aligned_alloc(64, ((p->strategy->state_size ? p->strategy->state_size : 1) + 63) / 64 * 64);
+	if (!st->state)
+		not_ready(to_parent, ENOMEM, "out of memory");
+	memset(st->state, 0, p->strategy->state_size);
+	if (p->strategy->prepare) {
+		const char *what = "prepare";
+		struct zc_io io = {.src = st->mem ? -1 : st->src[0],
+				   .src_mem = st->mem,
+				   .src_len = st->mem_len,
+				   .dst = {st->dst[0], st->dst[1]},
+				   .ndst = st->ndst};
+		zc_thread_index = k;
+		int e = p->strategy->prepare(st->state, cp, &io, &what);
+		if (e) {
+			snprintf(err, sizeof err, "%s: %s", what, strerror(e));
+			not_ready(to_parent, e, err);
+		}
+	}
+}
+
+/* The CRC32C a stream should have produced: its segment, transfers times. */
+static uint32_t expected_crc(const struct zc_wl_params *wp)
+{
+	uint32_t crc = 0;
+	char buf[65536];
+	for (uint64_t t = 0; t < wp->transfers; t++)
+		for (uint64_t off = 0; off < wp->segment;) {
+			size_t n = wp->segment - off < sizeof buf ? (size_t)(wp->segment - off) : sizeof buf;
+			zc_pattern_fill(buf, off, n);
+			crc = zc_crc32c(crc, buf, n);
+			off += n;
+		}
+	return crc;
+}
+
+_Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *cell, const struct zc_wl_params *wp,
+			       struct zc_wl_run *wr, int from_parent, int to_parent)
+{
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* no subject outlives the harness */
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	zc_wl_subject_side(wr);
 	zc_pin_cpu(env->subject_cpu);
 
 	const struct zc_cell_params *p = &cell->p;
 	const struct zc_strategy *s = p->strategy;
-	/* One descriptor per transfer, opened now: each starts at offset 0 and no
-	 * lseek or open lands in the window. */
-	int *src = calloc(p->transfers, sizeof *src);
-	if (!src)
-		not_ready(to_parent, ENOMEM, "calloc", "out of memory");
-	for (uint64_t i = 0; i < p->transfers; i++) {
-		src[i] = open(cell->source_path, O_RDONLY | O_CLOEXEC);
-		if (src[i] < 0) {
-			snprintf(err, sizeof err, "open %s: %s", cell->source_path, strerror(errno));
-			not_ready(to_parent, errno, "open", err);
-		}
-	}
-	int dst;
-	if (p->workload->sink_ops->open(sink_cfg, sink_run, &dst, err, sizeof err) != 0)
-		not_ready(to_parent, errno, "sink", err);
-
 	struct zc_copy_params cp = {
 		.chunk = cell->chunk,
 		.pipe_size = p->pipe_size,
 		.alloc = p->alloc,
+		.qd = p->qd,
+		.iovecs = p->iovecs,
+		.populate = p->populate,
+		.madv_sequential = p->madv_sequential,
+		.inspect = p->inspect,
 		.src_kind = p->workload->source,
 		.dst_kind = p->workload->sink,
+		.stop = &stop_requested,
 	};
-	void *state = calloc(1, s->state_size ? s->state_size : 1);
-	if (!state)
-		not_ready(to_parent, ENOMEM, "calloc", "out of memory");
-	if (s->prepare) {
-		const char *what = "prepare";
-		int e = s->prepare(state, &cp, &what);
-		if (e) {
-			snprintf(err, sizeof err, "%s: %s", what, strerror(e));
-			not_ready(to_parent, e, what, err);
+	unsigned n = p->streams;
+	struct stream *st = calloc(n, sizeof *st);
+	pthread_t *tid = calloc(n, sizeof *tid);
+	if (!st || !tid)
+		not_ready(to_parent, ENOMEM, "out of memory");
+	for (unsigned k = 0; k < n; k++)
+		open_stream(&st[k], k, cell, wp, wr, &cp, to_parent);
+
+	/* Streams beyond one run on threads started now, parked on a barrier
+	 * that the window opens. */
+	pthread_barrier_t start, done;
+	if (n > 1) {
+		if (pthread_barrier_init(&start, NULL, n + 1) != 0 || pthread_barrier_init(&done, NULL, n + 1) != 0)
+			not_ready(to_parent, EAGAIN, "pthread_barrier_init failed");
+		for (unsigned k = 0; k < n; k++) {
+			st[k].start = &start;
+			st[k].done = &done;
+			int e = pthread_create(&tid[k], NULL, stream_thread, &st[k]);
+			if (e)
+				not_ready(to_parent, e, "pthread_create failed");
 		}
 	}
 	zc_probes_subject_init(env->probes);
@@ -97,22 +239,21 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		_exit(0); /* the parent gave up on this run */
 
 	/* The window: only the copy between the two clock reads. */
-	struct zc_result_msg m = {0};
-	struct zc_transfer_result tr = {0};
 	struct rusage r0, r1;
 	getrusage(RUSAGE_SELF, &r0);
 	zc_probes_window_begin(env->probes);
 	uint64_t t0 = now_ns();
-	for (uint64_t i = 0; i < p->transfers && !tr.err; i++)
-		s->transfer(state, &cp, src[i], dst, &tr);
+	if (n == 1) {
+		run_stream(&st[0]);
+	} else {
+		pthread_barrier_wait(&start);
+		pthread_barrier_wait(&done);
+	}
 	uint64_t t1 = now_ns();
 	zc_probes_window_end(env->probes);
 	getrusage(RUSAGE_SELF, &r1);
 
-	m.err = tr.err;
-	snprintf(m.what, sizeof m.what, "%s", tr.what ? tr.what : "");
-	snprintf(m.path, sizeof m.path, "%s", tr.path ? tr.path : s->name);
-	m.moved = tr.moved;
+	struct zc_result_msg m = {0};
 	m.elapsed_ns = t1 - t0;
 	m.user_ns = ns_of(r1.ru_utime) - ns_of(r0.ru_utime);
 	m.sys_ns = ns_of(r1.ru_stime) - ns_of(r0.ru_stime);
@@ -120,14 +261,42 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 	m.nivcsw = r1.ru_nivcsw - r0.ru_nivcsw;
 	m.minflt = r1.ru_minflt - r0.ru_minflt;
 	m.majflt = r1.ru_majflt - r0.ru_majflt;
-
-	if (s->release)
-		s->release(state);
-	free(state);
-	/* Closing the sink is what tells a peer the stream ended. */
-	close(dst);
-	for (uint64_t i = 0; i < p->transfers; i++)
-		close(src[i]);
-	free(src);
+	uint32_t want_crc = p->inspect == ZC_INSPECT_CHECKSUM ? expected_crc(wp) : 0;
+	m.checksummed = p->inspect == ZC_INSPECT_CHECKSUM;
+	for (unsigned k = 0; k < n; k++) {
+		if (n > 1)
+			pthread_join(tid[k], NULL);
+		struct zc_transfer_result *tr = &st[k].tr;
+		if (s->after_window)
+			s->after_window(st[k].state,
+					&(struct zc_io){.src = st[k].src[0],
+							.dst = {st[k].dst[0], st[k].dst[1]},
+							.ndst = st[k].ndst},
+					tr);
+		if (tr->err && !m.err) {
+			m.err = tr->err;
+			snprintf(m.what, sizeof m.what, "%s", tr->what ? tr->what : "");
+		}
+		m.stopped |= tr->stopped;
+		m.moved += tr->moved;
+		for (unsigned i = 0; i < ZC_MAX_STATS; i++)
+			m.stats[i] += tr->stats[i];
+		if (k == 0) {
+			snprintf(m.path, sizeof m.path, "%s", tr->path ? tr->path : s->name);
+			m.crc = tr->crc;
+		}
+		if (m.checksummed && tr->crc != want_crc && !tr->err && !tr->stopped) {
+			m.checksummed = false;
+			snprintf(m.checksum_error, sizeof m.checksum_error, "stream %u: CRC32C %08x, expected %08x", k,
+				 tr->crc, want_crc);
+		}
+	}
+	/* Closing the sinks is what tells a peer its streams ended. */
+	for (unsigned k = 0; k < n; k++) {
+		if (s->release)
+			s->release(st[k].state);
+		for (unsigned j = 0; j < st[k].ndst; j++)
+			close(st[k].dst[j]);
+	}
 	send_and_exit(to_parent, &m, sizeof m, 0);
 }

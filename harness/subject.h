@@ -6,26 +6,30 @@
 
 #include "cell.h"
 
-/* Sent once the subject is set up (err 0) or could not be (err, what, reason). */
+/* Sent once the subject is set up (err 0) or could not be (err, reason). */
 struct zc_ready_msg {
 	int err;
-	char what[48];
 	char reason[256];
 };
 
 /* Sent after the window. */
 struct zc_result_msg {
-	int err;	/* the errno that ended the copy, or 0 */
+	int err;	/* the errno that ended a stream, or 0 */
 	char what[48];	/* the call that failed */
-	char path[64];	/* the path that ran */
-	uint64_t moved; /* bytes the strategy delivered */
+	char path[96];	/* the path that ran */
+	bool stopped;	/* a stop request ended the copy early */
+	uint64_t moved; /* bytes delivered, per sink, over all streams */
 	uint64_t elapsed_ns, user_ns, sys_ns;
 	long nvcsw, nivcsw, minflt, majflt;
+	uint64_t stats[ZC_MAX_STATS];
+	bool checksummed; /* --inspect checksum ran and every stream's CRC matched */
+	uint32_t crc;	  /* stream 0's CRC32C */
+	char checksum_error[96];
 };
 
 /* Runs in the forked child: set up, report ready, wait for the go byte,
  * measure the copy, report, exit. Never returns. */
-_Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *cell, const struct zc_sink_cfg *sink_cfg,
-			       struct zc_sink_run *sink_run, int from_parent, int to_parent);
+_Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *cell, const struct zc_wl_params *wp,
+			       struct zc_wl_run *wr, int from_parent, int to_parent);
 
 #endif

@@ -1,6 +1,7 @@
 #include "io_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,11 +72,44 @@ void zc_prefault(void *buf, size_t n)
 	memset(buf, 0, n);
 }
 
-void zc_copy_through(void *buf, size_t size, int src, int dst, const struct zc_copy_params *p,
+void zc_inspect(const struct zc_copy_params *p, void *buf, size_t n, struct zc_transfer_result *r)
+{
+	if (p->inspect == ZC_INSPECT_CHECKSUM) {
+		r->crc = zc_crc32c(r->crc, buf, n);
+	} else if (p->inspect == ZC_INSPECT_REDACT) {
+		unsigned char *b = buf;
+		for (size_t i = 0; i < n; i++)
+			b[i] = zc_redact_byte(b[i]);
+	}
+}
+
+int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const struct zc_copy_params *p,
+		   struct zc_transfer_result *r)
+{
+	for (unsigned k = 0; k < io->ndst; k++) {
+		int err = zc_write_all(io->dst[k], buf, n, p);
+		if (err) {
+			r->what = "write";
+			return err;
+		}
+	}
+	return 0;
+}
+
+void zc_copy_through(void *buf, size_t size, const struct zc_io *io, const struct zc_copy_params *p,
 		     struct zc_transfer_result *r)
 {
+	uint64_t mem_off = 0;
 	for (;;) {
-		ssize_t n = zc_read_some(src, buf, size, p);
+		ssize_t n;
+		if (io->src < 0) {
+			uint64_t left = io->src_len - mem_off;
+			n = (ssize_t)(left < size ? left : size);
+			memcpy(buf, io->src_mem + mem_off, (size_t)n);
+			mem_off += (uint64_t)n;
+		} else {
+			n = zc_read_some(io->src, buf, size, p);
+		}
 		if (n == 0)
 			return;
 		if (n < 0) {
@@ -83,12 +117,105 @@ void zc_copy_through(void *buf, size_t size, int src, int dst, const struct zc_c
 			r->what = "read";
 			return;
 		}
-		int err = zc_write_all(dst, buf, (size_t)n, p);
+		zc_inspect(p, buf, (size_t)n, r);
+		int err = zc_write_sinks(io, buf, (size_t)n, p, r);
 		if (err) {
 			r->err = err;
-			r->what = "write";
 			return;
 		}
 		r->moved += (uint64_t)n;
+		if (zc_stop_requested(p)) {
+			r->stopped = true;
+			return;
+		}
 	}
+}
+
+void zc_write_memory(const struct zc_io *io, const struct zc_copy_params *p, struct zc_transfer_result *r)
+{
+	for (uint64_t off = 0; off < io->src_len;) {
+		uint64_t left = io->src_len - off;
+		size_t n = left < p->chunk ? (size_t)left : p->chunk;
+		if (p->inspect == ZC_INSPECT_CHECKSUM)
+			r->crc = zc_crc32c(r->crc, io->src_mem + off, n);
+		int err = zc_write_sinks(io, io->src_mem + off, n, p, r);
+		if (err) {
+			r->err = err;
+			return;
+		}
+		off += n;
+		r->moved += n;
+		if (zc_stop_requested(p)) {
+			r->stopped = true;
+			return;
+		}
+	}
+}
+
+int zc_pipe_open(int *rd, int *wr, size_t size, size_t *actual, const char **what)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		*what = "pipe2";
+		return errno;
+	}
+	*rd = fds[0];
+	*wr = fds[1];
+	if (size && fcntl(fds[1], F_SETPIPE_SZ, (int)size) < 0) {
+		*what = "fcntl(F_SETPIPE_SZ)";
+		return errno;
+	}
+	int sz = fcntl(fds[1], F_GETPIPE_SZ);
+	if (sz < 0) {
+		*what = "fcntl(F_GETPIPE_SZ)";
+		return errno;
+	}
+	*actual = (size_t)sz;
+	static const char zeros[4096];
+	char sink[4096];
+	for (size_t left = (size_t)sz; left > 0;) {
+		ssize_t w = write(fds[1], zeros, left < sizeof zeros ? left : sizeof zeros);
+		if (w <= 0) {
+			*what = "write(pipe)";
+			return w < 0 ? errno : EIO;
+		}
+		if (read(fds[0], sink, (size_t)w) != w) {
+			*what = "read(pipe)";
+			return errno ? errno : EIO;
+		}
+		left -= (size_t)w;
+	}
+	return 0;
+}
+
+int zc_splice_drain(int pipe_rd, int dst, size_t n, const struct zc_copy_params *p, uint64_t *moved)
+{
+	/* A pipe sink has no send deadline: ask it not to block, and wait in
+	 * poll instead, so the loop regains control at every checkpoint. */
+	unsigned flags = SPLICE_F_MOVE | (p->dst_kind == ZC_EP_PIPE ? SPLICE_F_NONBLOCK : 0);
+	while (n > 0) {
+		ssize_t m = splice(pipe_rd, NULL, dst, NULL, n, flags);
+		if (m > 0) {
+			n -= (size_t)m;
+			*moved += (uint64_t)m;
+			continue;
+		}
+		if (m == 0)
+			return EIO; /* the pipe cannot be empty while it holds our bytes */
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return errno;
+		/* Bytes in the pipe are drained even after a stop request: they
+		 * already left the source. Only a sink that takes nothing for a
+		 * whole checkpoint after the request ends the drain. */
+		bool stopping = zc_stop_requested(p);
+		struct pollfd pfd = {.fd = dst, .events = POLLOUT};
+		int rc = poll(&pfd, 1, ZC_CHECKPOINT_MS);
+		if (rc < 0 && errno != EINTR)
+			return errno;
+		if (rc == 0 && stopping)
+			return ETIMEDOUT;
+	}
+	return 0;
 }

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 
 #include "strategy.h"
+#include "../workloads/crc32c.h"
+#include "../workloads/pattern.h"
 
 /* Poll timeout used when a descriptor says EAGAIN: the loop comes back at least
  * this often to look at the stop flag. */
@@ -19,7 +21,7 @@ int zc_wait_ready(int fd, short events, const struct zc_copy_params *p);
 /* True once a stop was requested. */
 static inline int zc_stop_requested(const struct zc_copy_params *p)
 {
-	return p->stop && *p->stop;
+	return p && p->stop && *p->stop;
 }
 
 /* The harness numbers the threads of one subject (0 for the main thread), so a
@@ -37,9 +39,33 @@ ssize_t zc_read_some(int fd, void *buf, size_t n, const struct zc_copy_params *p
  * before a measured window rather than in it. */
 void zc_prefault(void *buf, size_t n);
 
-/* The obvious loop: read up to `size` bytes into buf, write them out, until
- * end of stream. Fills r (moved, err, what). */
-void zc_copy_through(void *buf, size_t size, int src, int dst, const struct zc_copy_params *p,
+/* Apply --inspect to n bytes about to be written: fold them into r->crc, or
+ * redact them in place. Only strategies that see the data call this. */
+void zc_inspect(const struct zc_copy_params *p, void *buf, size_t n, struct zc_transfer_result *r);
+
+/* Write n bytes to every sink of io. Returns 0 or an errno; sets r->what. */
+int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const struct zc_copy_params *p,
+		   struct zc_transfer_result *r);
+
+/* The obvious loop: read up to `size` bytes into buf, inspect them, write
+ * them to every sink, until end of stream. Memory sources are copied into
+ * buf chunk by chunk (the user-space copy a read() would make). Fills r. */
+void zc_copy_through(void *buf, size_t size, const struct zc_io *io, const struct zc_copy_params *p,
 		     struct zc_transfer_result *r);
+
+/* Write a memory source straight to the sinks in chunks, no copy (what a
+ * program that already holds its bytes does). Checksums if asked; redaction
+ * needs a copy, so callers use zc_copy_through for it. */
+void zc_write_memory(const struct zc_io *io, const struct zc_copy_params *p, struct zc_transfer_result *r);
+
+/* A pipe for splice-based strategies: sized with F_SETPIPE_SZ when size is
+ * not 0 (the size the kernel really gave goes to *actual), then filled and
+ * emptied once so its ring is allocated before the window. Returns 0 or an
+ * errno with *what naming the call. */
+int zc_pipe_open(int *rd, int *wr, size_t size, size_t *actual, const char **what);
+
+/* Splice exactly n bytes that are in the pipe to dst; *moved grows as they
+ * go. Returns 0 or an errno. */
+int zc_splice_drain(int pipe_rd, int dst, size_t n, const struct zc_copy_params *p, uint64_t *moved);
 
 #endif

@@ -1,6 +1,6 @@
 /* readwrite: the article's baseline. A buffer allocated per transfer (as Go's
  * io.Copy does), data read into it and written out: every byte crosses into
- * user space and back. */
+ * user space and back. From a memory source it writes straight from memory. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -8,10 +8,15 @@
 #include "io_util.h"
 #include "strategy.h"
 
-static void readwrite_transfer(void *state, const struct zc_copy_params *p, int src, int dst,
+static void readwrite_transfer(void *state, const struct zc_copy_params *p, const struct zc_io *io,
 			       struct zc_transfer_result *r)
 {
 	(void)state;
+	if (io->src < 0 && p->inspect != ZC_INSPECT_REDACT) {
+		r->path = "write() from memory";
+		zc_write_memory(io, p, r);
+		return;
+	}
 	void *buf;
 	if (p->alloc == ZC_ALLOC_FRESH) {
 		/* A new mapping per transfer: its pages are faulted in by the first
@@ -32,7 +37,7 @@ static void readwrite_transfer(void *state, const struct zc_copy_params *p, int 
 		}
 		r->path = "read/write, malloc'd buffer per transfer";
 	}
-	zc_copy_through(buf, p->chunk, src, dst, p, r);
+	zc_copy_through(buf, p->chunk, io, p, r);
 	if (p->alloc == ZC_ALLOC_FRESH) {
 		if (munmap(buf, p->chunk) != 0 && !r->err) {
 			r->err = errno;
@@ -47,7 +52,8 @@ const struct zc_strategy zc_strategy_readwrite = {
 	.name = "readwrite",
 	.description = "read() into a user buffer allocated per transfer, then write() it",
 	.sources = ZC_EP_ANY,
-	.sinks = ZC_EP_ANY,
+	.sinks = ZC_EP_FILE | ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE,
+	.max_sinks = 2,
 	.sees_data = true,
 	.uses = ZC_USES_ALLOC,
 	.default_chunk = 32 * 1024,

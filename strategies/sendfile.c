@@ -7,12 +7,17 @@
 #include "io_util.h"
 #include "strategy.h"
 
-static void sendfile_transfer(void *state, const struct zc_copy_params *p, int src, int dst,
+static void sendfile_transfer(void *state, const struct zc_copy_params *p, const struct zc_io *io,
 			      struct zc_transfer_result *r)
 {
 	(void)state;
+	int src = io->src, dst = io->dst[0];
 	r->path = "sendfile";
 	for (;;) {
+		if (zc_stop_requested(p)) {
+			r->stopped = true; /* nothing is held in flight between calls */
+			return;
+		}
 		/* Bounded chunks: each call returns, so a stop request is seen. */
 		ssize_t n = sendfile(dst, src, NULL, p->chunk);
 		if (n > 0) {
@@ -40,7 +45,8 @@ const struct zc_strategy zc_strategy_sendfile = {
 	.name = "sendfile",
 	.description = "sendfile() from a file to the sink in bounded chunks; the payload stays in the kernel",
 	.sources = ZC_EP_FILE,
-	.sinks = ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_FILE,
+	.sinks = ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_FILE | ZC_EP_PIPE,
+	.max_sinks = 1,
 	.sees_data = false,
 	.default_chunk = 1024 * 1024,
 	.transfer = sendfile_transfer,

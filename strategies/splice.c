@@ -14,80 +14,62 @@ struct splice_state {
 	size_t pipe_size; /* as the kernel reports it, not as asked */
 };
 
-static int splice_prepare(void *state, const struct zc_copy_params *p, const char **what)
+static int splice_prepare(void *state, const struct zc_copy_params *p, const struct zc_io *io, const char **what)
 {
+	(void)io;
 	struct splice_state *s = state;
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) != 0) {
-		*what = "pipe2";
-		return errno;
-	}
-	s->pipe_r = fds[0];
-	s->pipe_w = fds[1];
-	if (p->pipe_size && fcntl(s->pipe_w, F_SETPIPE_SZ, (int)p->pipe_size) < 0) {
-		*what = "fcntl(F_SETPIPE_SZ)";
-		return errno;
-	}
-	int sz = fcntl(s->pipe_w, F_GETPIPE_SZ);
-	if (sz < 0) {
-		*what = "fcntl(F_GETPIPE_SZ)";
-		return errno;
-	}
-	s->pipe_size = (size_t)sz;
-	/* Fill and empty the pipe once so the kernel has allocated its ring before
-	 * the window opens. */
-	static const char zeros[4096];
-	size_t left = s->pipe_size;
-	while (left > 0) {
-		ssize_t w = write(s->pipe_w, zeros, left < sizeof zeros ? left : sizeof zeros);
-		if (w <= 0) {
-			*what = "write(pipe)";
-			return w < 0 ? errno : EIO;
-		}
-		char sink[4096];
-		if (read(s->pipe_r, sink, (size_t)w) != w) {
-			*what = "read(pipe)";
-			return errno ? errno : EIO;
-		}
-		left -= (size_t)w;
-	}
-	return 0;
+	return zc_pipe_open(&s->pipe_r, &s->pipe_w, p->pipe_size, &s->pipe_size, what);
 }
 
-/* Move `n` bytes already in the pipe to dst. Returns 0 or an errno. */
-static int drain_pipe(struct splice_state *s, int dst, size_t n, const struct zc_copy_params *p,
-		      struct zc_transfer_result *r)
+/* One end is already a pipe: splice needs no pipe of its own in between. */
+static void splice_direct(const struct zc_copy_params *p, const struct zc_io *io, struct zc_transfer_result *r)
 {
-	while (n > 0) {
-		ssize_t m = splice(s->pipe_r, NULL, dst, NULL, n, SPLICE_F_MOVE);
-		if (m > 0) {
-			n -= (size_t)m;
-			r->moved += (uint64_t)m;
+	r->path = "splice (direct: one end is a pipe)";
+	unsigned flags = SPLICE_F_MOVE | SPLICE_F_NONBLOCK;
+	for (;;) {
+		if (zc_stop_requested(p)) {
+			r->stopped = true; /* nothing is held between calls */
+			return;
+		}
+		ssize_t n = splice(io->src, NULL, io->dst[0], NULL, p->chunk, flags);
+		if (n > 0) {
+			r->moved += (uint64_t)n;
 			continue;
 		}
-		if (m == 0)
-			return EIO; /* the pipe cannot be empty while we hold bytes in it */
+		if (n == 0)
+			return;
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN) {
-			int err = zc_wait_ready(dst, POLLOUT, p);
-			if (!err)
+			/* Either end may be the one not ready: wait for both. */
+			struct pollfd pfd[2] = {{.fd = io->src, .events = POLLIN}, {.fd = io->dst[0], .events = POLLOUT}};
+			if (poll(pfd, 2, ZC_CHECKPOINT_MS) >= 0 || errno == EINTR)
 				continue;
-			return err;
 		}
-		return errno;
+		r->err = errno;
+		r->what = "splice";
+		return;
 	}
-	return 0;
 }
 
-static void splice_transfer(void *state, const struct zc_copy_params *p, int src, int dst, struct zc_transfer_result *r)
+static void splice_transfer(void *state, const struct zc_copy_params *p, const struct zc_io *io,
+			    struct zc_transfer_result *r)
 {
 	struct splice_state *s = state;
+	if (p->src_kind == ZC_EP_PIPE || p->dst_kind == ZC_EP_PIPE) {
+		splice_direct(p, io, r);
+		return;
+	}
 	r->path = "splice";
 	for (;;) {
-		ssize_t n = splice(src, NULL, s->pipe_w, NULL, p->chunk, SPLICE_F_MOVE);
+		/* The pipe is empty here: everything spliced in was drained out. */
+		if (zc_stop_requested(p)) {
+			r->stopped = true;
+			return;
+		}
+		ssize_t n = splice(io->src, NULL, s->pipe_w, NULL, p->chunk, SPLICE_F_MOVE);
 		if (n > 0) {
-			int err = drain_pipe(s, dst, (size_t)n, p, r);
+			int err = zc_splice_drain(s->pipe_r, io->dst[0], (size_t)n, p, &r->moved);
 			if (err) {
 				r->err = err;
 				r->what = "splice(pipe->sink)";
@@ -100,7 +82,7 @@ static void splice_transfer(void *state, const struct zc_copy_params *p, int src
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN) {
-			int err = zc_wait_ready(src, POLLIN, p);
+			int err = zc_wait_ready(io->src, POLLIN, p);
 			if (!err)
 				continue;
 			r->err = err;
@@ -124,6 +106,7 @@ const struct zc_strategy zc_strategy_splice = {
 	.description = "splice() source -> in-kernel pipe -> sink, draining the pipe before returning",
 	.sources = ZC_EP_FILE | ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE,
 	.sinks = ZC_EP_FILE | ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE,
+	.max_sinks = 1,
 	.sees_data = false,
 	.uses = ZC_USES_PIPE,
 	.default_chunk = 1024 * 1024,

@@ -1,7 +1,8 @@
 /* The copy-strategy interface: one table entry per strategy (strategies/registry.c).
- * A strategy moves bytes from a source descriptor to a sink descriptor until the
- * source reports end of stream. Everything it keeps between transfers (pools,
- * pipes) lives in its own state block, so two instances never share anything. */
+ * A strategy moves bytes from a source to one or two sinks until the source
+ * reports end of stream. Everything it keeps between transfers (pools, pipes,
+ * rings) lives in its own state block, one per stream, so two instances never
+ * share anything. */
 #ifndef ZC_STRATEGY_H
 #define ZC_STRATEGY_H
 
@@ -16,6 +17,7 @@ enum zc_endpoint {
 	ZC_EP_TCP = 1u << 1,  /* a connected TCP stream socket */
 	ZC_EP_UNIX = 1u << 2, /* a connected unix stream socket */
 	ZC_EP_PIPE = 1u << 3, /* a pipe */
+	ZC_EP_MEM = 1u << 4,  /* bytes already in the subject's memory (sources only) */
 	ZC_EP_ANY = 0xffu,
 };
 
@@ -24,31 +26,60 @@ enum zc_alloc {
 	ZC_ALLOC_FRESH,	 /* mmap/munmap per transfer: a churning allocator */
 };
 
+/* What a strategy that sees the data does to it on the way. */
+enum zc_inspect {
+	ZC_INSPECT_NONE,
+	ZC_INSPECT_CHECKSUM, /* CRC32C of every byte, reported per run */
+	ZC_INSPECT_REDACT,   /* every ASCII digit replaced by 'X' (masking numbers) */
+};
+
 /* Optional parameters a strategy reads, so results record them only where
  * they mean something. */
 enum zc_uses {
-	ZC_USES_PIPE = 1u << 0,	 /* --pipe-size */
-	ZC_USES_ALLOC = 1u << 1, /* --alloc */
+	ZC_USES_PIPE = 1u << 0,	  /* --pipe-size */
+	ZC_USES_ALLOC = 1u << 1,  /* --alloc */
+	ZC_USES_QD = 1u << 2,	  /* --qd */
+	ZC_USES_IOVECS = 1u << 3, /* --iovecs */
+	ZC_USES_MMAP = 1u << 4,	  /* --populate, --madvise */
 };
 
 /* What a strategy is told about a transfer. */
 struct zc_copy_params {
-	size_t chunk;	     /* bytes asked for per syscall */
-	size_t pipe_size;    /* F_SETPIPE_SZ for pipe-based strategies; 0 = leave as is */
-	enum zc_alloc alloc; /* buffer allocation for user-space strategies */
-	unsigned src_kind;   /* one zc_endpoint bit */
-	unsigned dst_kind;   /* one zc_endpoint bit */
+	size_t chunk;	      /* bytes asked for per syscall */
+	size_t pipe_size;     /* F_SETPIPE_SZ for pipe-based strategies */
+	enum zc_alloc alloc;  /* buffer allocation for user-space strategies */
+	unsigned qd;	      /* io_uring queue depth */
+	unsigned iovecs;      /* readv/writev: buffers per call */
+	bool populate;	      /* mmap: MAP_POPULATE */
+	bool madv_sequential; /* mmap: madvise(MADV_SEQUENTIAL) */
+	enum zc_inspect inspect;
+	unsigned src_kind; /* one zc_endpoint bit */
+	unsigned dst_kind; /* one zc_endpoint bit */
 	/* Set asynchronously (a signal handler) to ask the loop to stop at its next
 	 * checkpoint; may be NULL. */
 	const volatile sig_atomic_t *stop;
 };
 
-/* What a transfer reports back. */
+/* The endpoints of one transfer. */
+struct zc_io {
+	int src;	     /* source descriptor; -1 for memory sources */
+	const char *src_mem; /* memory sources: the bytes (never written to) */
+	uint64_t src_len;    /* memory sources: how many */
+	int dst[2];	     /* sinks; dst[1] is -1 unless the workload has two */
+	unsigned ndst;
+};
+
+#define ZC_MAX_STATS 4
+
+/* What a transfer reports back (accumulated over a stream's transfers). */
 struct zc_transfer_result {
-	uint64_t moved;	  /* bytes delivered to the sink */
-	int err;	  /* 0, or the errno that ended the transfer */
-	const char *what; /* the call that failed, for the reason text */
-	const char *path; /* the path that really ran, e.g. "splice" or a fallback */
+	uint64_t moved;		      /* bytes delivered to each sink */
+	int err;		      /* 0, or the errno that ended the transfer */
+	const char *what;	      /* the call that failed, for the reason text */
+	const char *path;	      /* the path that really ran, e.g. "splice" or a fallback */
+	bool stopped;		      /* a stop request ended it early, cleanly: nothing left in flight */
+	uint32_t crc;		      /* --inspect checksum: CRC32C so far */
+	uint64_t stats[ZC_MAX_STATS]; /* strategy-specific counts, named in stat_names */
 };
 
 struct zc_strategy {
@@ -56,15 +87,24 @@ struct zc_strategy {
 	const char *description;
 	unsigned sources;     /* zc_endpoint bits accepted as source */
 	unsigned sinks;	      /* zc_endpoint bits accepted as sink */
+	unsigned min_sinks;   /* sinks it needs (0 means 1) */
+	unsigned max_sinks;   /* 1, or 2 for strategies that can duplicate a stream */
 	bool sees_data;	      /* true when payload passes through user memory */
 	size_t default_chunk; /* used when --chunk is not given */
 	unsigned uses;	      /* zc_uses bits: which optional parameters apply */
-	size_t state_size;    /* bytes of per-instance state, zeroed before prepare */
+	size_t state_size;    /* bytes of per-stream state, zeroed before prepare */
+	/* Names of the entries of zc_transfer_result.stats it fills, NULL-ended. */
+	const char *const *stat_names;
 	/* Before the measured window: allocate and pre-fault what is kept across
-	 * transfers. Returns 0, or an errno (the cell is then skipped with it). */
-	int (*prepare)(void *state, const struct zc_copy_params *p, const char **what);
-	/* Inside the window: copy src to dst until src reports end of stream. */
-	void (*transfer)(void *state, const struct zc_copy_params *p, int src, int dst, struct zc_transfer_result *r);
+	 * transfers. Returns 0, or an errno (the cell is then skipped with it,
+	 * what naming the call that failed). */
+	int (*prepare)(void *state, const struct zc_copy_params *p, const struct zc_io *io, const char **what);
+	/* Inside the window: copy until the source reports end of stream. */
+	void (*transfer)(void *state, const struct zc_copy_params *p, const struct zc_io *io,
+			 struct zc_transfer_result *r);
+	/* After the window, before release: may look at the result (e.g. tell
+	 * whether a filesystem cloned or copied) and refine r->path. */
+	void (*after_window)(void *state, const struct zc_io *io, struct zc_transfer_result *r);
 	/* After the window. */
 	void (*release)(void *state);
 };

@@ -55,9 +55,9 @@ int main(int argc, char **argv)
 			 zc_workloads[i]->name);
 	char want[1024];
 
-	snprintf(want, sizeof want, "zcbench: unknown strategy 'nope' (valid: %s)", strategies);
+	snprintf(want, sizeof want, "zcbench: unknown strategy 'nope' (valid: %s, all)", strategies);
 	EXPECT(want, "run", "--strategy", "nope", "--workload", "file-tcp", "--out", out_path, cache);
-	snprintf(want, sizeof want, "zcbench: unknown workload 'nope' (valid: %s)", workloads);
+	snprintf(want, sizeof want, "zcbench: unknown workload 'nope' (valid: %s, all)", workloads);
 	EXPECT(want, "run", "--strategy", "readwrite", "--workload", "nope", "--out", out_path, cache);
 	snprintf(want, sizeof want, "zcbench: run needs --strategy (valid: %s)", strategies);
 	EXPECT(want, "run", "--workload", "file-tcp");
@@ -69,28 +69,47 @@ int main(int argc, char **argv)
 	       "file-tcp", "--size", "99999999999999999999", "--out", out_path, cache);
 	EXPECT("zcbench: --size '16777216T' is too large", "run", "--strategy", "readwrite", "--workload", "file-tcp",
 	       "--size", "16777216T", "--out", out_path, cache);
-	EXPECT("zcbench: --chunk '0' must be between 1 byte and 1G", "run", "--strategy", "readwrite", "--workload",
+	EXPECT("zcbench: --chunk '0' must be between 1 and 1073741824 bytes", "run", "--strategy", "readwrite", "--workload",
 	       "file-tcp", "--chunk", "0");
 	EXPECT("zcbench: --reps '0' is too small (valid: 1 to 10000)", "run", "--strategy", "readwrite", "--workload",
 	       "file-tcp", "--reps", "0");
 	EXPECT("zcbench: --alloc 'slab' is not a valid choice (valid: malloc, fresh)", "run", "--strategy", "readwrite",
 	       "--workload", "file-tcp", "--alloc", "slab");
-	EXPECT("zcbench: --size 1000 is not a multiple of --transfers 3", "run", "--strategy", "readwrite",
+	EXPECT("zcbench: --size 1000 is not a multiple of --streams 1 x --transfers 3", "run", "--strategy", "readwrite",
 	       "--workload", "file-tcp", "--size", "1000", "--transfers", "3", "--out", out_path, cache);
 	EXPECT("zcbench: --out: cannot write /nonexistent-zc/out.json: No such file or directory", "run", "--strategy",
 	       "readwrite", "--workload", "file-tcp", "--out", "/nonexistent-zc/out.json", cache);
 	EXPECT("zcbench: unknown or incomplete option '--bogus' for run (see zcbench run --help)", "run", "--bogus");
 	EXPECT("zcbench: unknown or incomplete option '--size' for run (see zcbench run --help)", "run", "--size");
-	EXPECT("zcbench: unknown command 'frobnicate' (valid: list, run, all, report, compare, calibrate, hyperfine; see zcbench --help)", "frobnicate");
+	EXPECT("zcbench: unknown command 'frobnicate' (valid: list, run, all, report, compare, calibrate, hyperfine; "
+	       "see zcbench --help)",
+	       "frobnicate");
 	EXPECT("zcbench: --profile 'slow' is not a valid choice (valid: quick, full)", "all", "--profile", "slow");
 	EXPECT("zcbench: list takes no arguments (got 'x')", "list", "x");
 
 	/* A strategy asked for a workload it does not support: sendfile reads
 	 * only from files, so a pipe source is refused with the reason. */
-	static const struct zc_workload pipe_src = {.name = "pipe-x", .source = ZC_EP_PIPE, .sink = ZC_EP_TCP};
+	static const struct zc_workload pipe_src = {
+		.name = "pipe-x", .source = ZC_EP_PIPE, .sink = ZC_EP_TCP, .nsinks = 1};
 	const char *why = zc_cell_unsupported(zc_strategy_find("sendfile"), &pipe_src);
 	CHECK(why && strcmp(why, "its source kind is not supported by this strategy") == 0);
 	CHECK(zc_cell_unsupported(zc_strategy_find("readwrite"), &pipe_src) == NULL);
+	/* On the command line: sendfile cannot read a pipe or a socket. */
+	EXPECT("zcbench: strategy 'sendfile' does not support workload 'tcp-proxy': its source kind is not supported "
+	       "by this strategy (it supports: file-tcp, file-file, file-unix, file-pipe)",
+	       "run", "--strategy", "sendfile", "--workload", "tcp-proxy", "--out", out_path, cache);
+	EXPECT("zcbench: --drain trunc does not work for workload 'file-pipe': recv(MSG_TRUNC) discards only on TCP "
+	       "sockets",
+	       "run", "--strategy", "splice", "--workload", "file-pipe", "--drain", "trunc", "--out", out_path, cache);
+	EXPECT("zcbench: --transfers 2 does not work for workload 'tcp-proxy': a stream source ends once (valid for "
+	       "file and memory sources)",
+	       "run", "--strategy", "splice", "--workload", "tcp-proxy", "--transfers", "2", "--out", out_path, cache);
+	EXPECT("zcbench: --streams '65' is too large (valid: 1 to 64)", "run", "--strategy", "splice", "--workload",
+	       "file-tcp", "--streams", "65", "--out", out_path, cache);
+	EXPECT("zcbench: --chunk '4K,' has an empty item", "run", "--strategy", "splice", "--workload", "file-tcp",
+	       "--chunk", "4K,", "--out", out_path, cache);
+	EXPECT("zcbench: --inspect 'md5' is not a valid choice (valid: none, checksum, redact)", "run", "--strategy",
+	       "splice", "--workload", "file-tcp", "--inspect", "md5");
 
 	/* Help exits 0 and names every option with its default. */
 	static struct cmd_result r;

@@ -38,7 +38,7 @@ void zc_pattern_fill(void *buf, uint64_t offset, size_t len)
 	}
 }
 
-int64_t zc_pattern_check(const void *buf, uint64_t offset, size_t len)
+int64_t zc_pattern_check(const void *buf, uint64_t offset, size_t len, bool redacted)
 {
 	uint8_t want[16384];
 	const uint8_t *p = buf;
@@ -46,6 +46,9 @@ int64_t zc_pattern_check(const void *buf, uint64_t offset, size_t len)
 	while (done < len) {
 		size_t n = len - done < sizeof want ? len - done : sizeof want;
 		zc_pattern_fill(want, offset + done, n);
+		if (redacted)
+			for (size_t i = 0; i < n; i++)
+				want[i] = zc_redact_byte(want[i]);
 		if (memcmp(want, p + done, n) != 0) {
 			for (size_t i = 0; i < n; i++)
 				if (want[i] != p[done + i])
@@ -56,17 +59,17 @@ int64_t zc_pattern_check(const void *buf, uint64_t offset, size_t len)
 	return -1;
 }
 
-int64_t zc_pattern_check_periodic(const void *buf, uint64_t offset, size_t len, uint64_t period)
+int64_t zc_pattern_check_periodic(const void *buf, uint64_t offset, size_t len, uint64_t period, bool redacted)
 {
 	if (period == 0)
-		return zc_pattern_check(buf, offset, len);
+		return zc_pattern_check(buf, offset, len, redacted);
 	const uint8_t *p = buf;
 	size_t done = 0;
 	while (done < len) {
 		uint64_t in_seg = (offset + done) % period;
 		uint64_t room = period - in_seg;
 		size_t n = len - done < room ? len - done : (size_t)room;
-		int64_t bad = zc_pattern_check(p + done, in_seg, n);
+		int64_t bad = zc_pattern_check(p + done, in_seg, n, redacted);
 		if (bad >= 0)
 			return (int64_t)done + bad;
 		done += n;

@@ -6,32 +6,50 @@
 #include "../strategies/strategy.h"
 #include "workload.h"
 
-static const struct zc_workload file_tcp = {
-	.name = "file-tcp",
-	.description = "a regular file to a TCP connection on loopback, drained by a peer process",
-	.source = ZC_EP_FILE,
-	.sink = ZC_EP_TCP,
-	.sink_ops = &zc_sink_tcp,
-};
+static const struct zc_workload file_tcp = {"file-tcp",
+					    "a regular file to a TCP connection on loopback, drained by a peer process",
+					    ZC_EP_FILE, ZC_EP_TCP, 1};
+static const struct zc_workload file_file = {"file-file", "a regular file to another file in the same directory",
+					     ZC_EP_FILE, ZC_EP_FILE, 1};
+static const struct zc_workload file_unix = {
+	"file-unix", "a regular file to a unix stream socket, drained by a peer process", ZC_EP_FILE, ZC_EP_UNIX, 1};
+static const struct zc_workload file_pipe = {"file-pipe", "a regular file to a pipe, drained by a peer process",
+					     ZC_EP_FILE, ZC_EP_PIPE, 1};
+static const struct zc_workload pipe_file = {"pipe-file", "a pipe filled by a producer process to a regular file",
+					     ZC_EP_PIPE, ZC_EP_FILE, 1};
+static const struct zc_workload mem_tcp = {
+	"mem-tcp", "bytes already in the subject's memory to a TCP connection on loopback", ZC_EP_MEM, ZC_EP_TCP, 1};
+static const struct zc_workload tcp_proxy = {
+	"tcp-proxy", "the article's proxy: a client sends over TCP, the subject relays to a server that verifies",
+	ZC_EP_TCP, ZC_EP_TCP, 1};
+static const struct zc_workload file_tee = {
+	"file-tee", "one file to two TCP connections at once, both drained and verified", ZC_EP_FILE, ZC_EP_TCP, 2};
 
-static const struct zc_workload file_file = {
-	.name = "file-file",
-	.description = "a regular file to another file in the same directory",
-	.source = ZC_EP_FILE,
-	.sink = ZC_EP_FILE,
-	.sink_ops = &zc_sink_file,
-};
-
-const struct zc_workload *const zc_workloads[] = {&file_tcp, &file_file};
+const struct zc_workload *const zc_workloads[] = {&file_tcp,  &file_file, &file_unix, &file_pipe,
+						  &pipe_file, &mem_tcp,	  &tcp_proxy, &file_tee};
 const size_t zc_workload_count = sizeof zc_workloads / sizeof zc_workloads[0];
 
-const char *const zc_drain_names[] = {"trunc", "read", "splice"};
+const char *const zc_drain_names[] = {"auto", "trunc", "read", "splice"};
 
 const struct zc_workload *zc_workload_find(const char *name)
 {
 	for (size_t i = 0; i < zc_workload_count; i++)
 		if (strcmp(zc_workloads[i]->name, name) == 0)
 			return zc_workloads[i];
+	return NULL;
+}
+
+const char *zc_drain_resolve(const struct zc_workload *w, enum zc_drain asked, enum zc_drain *out)
+{
+	if (w->sink == ZC_EP_FILE) {
+		*out = ZC_DRAIN_AUTO; /* no peer drains a file */
+		return NULL;
+	}
+	if (asked == ZC_DRAIN_AUTO)
+		asked = w->sink == ZC_EP_TCP ? ZC_DRAIN_TRUNC : ZC_DRAIN_SPLICE;
+	if (asked == ZC_DRAIN_TRUNC && w->sink != ZC_EP_TCP)
+		return "recv(MSG_TRUNC) discards only on TCP sockets";
+	*out = asked;
 	return NULL;
 }
 

@@ -1,5 +1,7 @@
-/* Workloads: a source kind and a sink kind, and the code that sets up the sink
- * side (a peer process, a destination file) and verifies what arrived. */
+/* Workloads: a source kind and one or two sinks of one kind, and the code that
+ * builds their endpoints for a run: descriptor pairs made by the parent (one
+ * end for the subject, one for the peer), a peer process that produces and
+ * drains, destination files, and the checks of what arrived. */
 #ifndef ZC_WORKLOAD_H
 #define ZC_WORKLOAD_H
 
@@ -8,67 +10,88 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define ZC_MAX_STREAMS 64
+
 /* How a drain peer consumes a stream it is not verifying. */
 enum zc_drain {
+	ZC_DRAIN_AUTO,	 /* trunc for TCP, splice for unix sockets and pipes */
 	ZC_DRAIN_TRUNC,	 /* recv(MSG_TRUNC): TCP discards the data without copying it */
 	ZC_DRAIN_READ,	 /* read() into a buffer */
 	ZC_DRAIN_SPLICE, /* splice() to a pipe, then to /dev/null */
 };
-extern const char *const zc_drain_names[];
-
-struct zc_sink_cfg {
-	uint64_t expected;     /* bytes the sink should receive */
-	uint64_t period;       /* the stream repeats the pattern every `period` bytes */
-	bool verify;	       /* check every byte this run */
-	bool dest_fresh;       /* file sinks: a new file each run instead of overwriting */
-	const char *dest_path; /* file sinks: where the destination lives */
-	int peer_cpu;	       /* CPU to pin a peer to, or -1 */
-	enum zc_drain drain;
-};
-
-/* One run's sink side. */
-struct zc_sink_run {
-	int listen_fd;
-	int report_fd; /* peer -> parent */
-	pid_t peer;
-	unsigned short port;
-};
-
-struct zc_sink_report {
-	uint64_t received;
-	int64_t mismatch_at; /* offset of the first wrong byte, or -1 */
-	int err;	     /* errno that stopped the peer, 0 if none */
-	char what[48];	     /* the call that failed */
-	bool have_peer_usage;
-	uint64_t peer_user_ns, peer_sys_ns;
-};
-
-struct zc_sink_ops {
-	/* Parent, before the subject is forked. */
-	int (*start)(const struct zc_sink_cfg *c, struct zc_sink_run *r, char *err, size_t err_len);
-	/* Subject, before its window: the descriptor the strategy writes to. */
-	int (*open)(const struct zc_sink_cfg *c, struct zc_sink_run *r, int *fd, char *err, size_t err_len);
-	/* Parent, after the subject exited: what arrived. */
-	int (*finish)(const struct zc_sink_cfg *c, struct zc_sink_run *r, struct zc_sink_report *rep, char *err,
-		      size_t err_len);
-	/* Parent, on failure or interruption: stop everything start() began. */
-	void (*abort)(struct zc_sink_run *r);
-};
+extern const char *const zc_drain_names[]; /* indexed by enum zc_drain */
 
 struct zc_workload {
 	const char *name;
 	const char *description;
 	unsigned source; /* zc_endpoint bit */
 	unsigned sink;	 /* zc_endpoint bit */
-	const struct zc_sink_ops *sink_ops;
+	unsigned nsinks; /* 1, or 2 for workloads that duplicate a stream */
 };
 
 extern const struct zc_workload *const zc_workloads[];
 extern const size_t zc_workload_count;
 const struct zc_workload *zc_workload_find(const char *name);
 
-extern const struct zc_sink_ops zc_sink_tcp;
-extern const struct zc_sink_ops zc_sink_file;
+/* Everything the endpoints of one run depend on. */
+struct zc_wl_params {
+	const struct zc_workload *w;
+	unsigned streams;	 /* concurrent streams */
+	uint64_t transfers;	 /* sequential transfers per stream */
+	uint64_t segment;	 /* bytes per transfer: the pattern file's size */
+	bool verify;		 /* check every byte this run */
+	bool redact;		 /* the stream arrives with digits masked (--inspect redact) */
+	bool dest_fresh;	 /* file sinks: a new file each run */
+	const char *source_path; /* the pattern file */
+	const char *dest_base;	 /* file sinks: stream k, sink j is "<dest_base>-<k>-<j>" */
+	int peer_cpu;
+	enum zc_drain drain; /* resolved: never AUTO */
+};
+
+/* One run's endpoints. Descriptors are -1 where unused. */
+struct zc_wl_run {
+	int subj_src[ZC_MAX_STREAMS];	 /* the subject's source end (stream sources) */
+	int subj_dst[ZC_MAX_STREAMS][2]; /* the subject's sink ends (stream sinks) */
+	int peer_src[ZC_MAX_STREAMS];	 /* the peer's producing end */
+	int peer_dst[ZC_MAX_STREAMS][2]; /* the peer's draining ends */
+	pid_t peer;
+	int peer_report; /* peer -> parent */
+	int peer_go;	 /* parent -> peer: start producing */
+};
+
+/* What arrived, over all streams and sinks. */
+struct zc_sink_report {
+	uint64_t received;   /* bytes over all sinks */
+	int64_t mismatch_at; /* offset in its stream of the first wrong byte, or -1 */
+	int mismatch_stream, mismatch_sink;
+	int err; /* errno that stopped the peer, 0 if none */
+	char what[48];
+	bool have_peer_usage;
+	uint64_t peer_user_ns, peer_sys_ns;
+};
+
+/* The drain a workload really uses for `asked`; NULL, or the reason it is
+ * not possible (e.g. MSG_TRUNC on a pipe). */
+const char *zc_drain_resolve(const struct zc_workload *w, enum zc_drain asked, enum zc_drain *out);
+
+/* Parent, before the subject is forked: make the descriptor pairs, prepare
+ * destination files, start the peer. Returns 0, or -1 with err. */
+int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, size_t err_len);
+/* Subject, right after fork: close the peer's ends. */
+void zc_wl_subject_side(struct zc_wl_run *r);
+/* Subject: open destination file k/j (file sinks). Returns the fd or -1. */
+int zc_wl_open_dest(const struct zc_wl_params *p, unsigned stream, unsigned sink, char *err, size_t err_len);
+/* Parent, once the subject is forked: close every end the parent holds. */
+void zc_wl_parent_side(struct zc_wl_run *r);
+/* Parent, right after the subject was told to start: start the producer. */
+int zc_wl_go(struct zc_wl_run *r);
+/* Parent, after the subject exited: collect the peer, verify files. */
+int zc_wl_finish(const struct zc_wl_params *p, struct zc_wl_run *r, struct zc_sink_report *rep, char *err,
+		 size_t err_len);
+/* Parent, on failure or interruption: kill the peer, close everything. */
+void zc_wl_abort(struct zc_wl_run *r);
+/* Remove the destination files of a cell. */
+void zc_wl_remove_dests(const char *dest_base, unsigned streams, unsigned nsinks);
 
 /* Pin the calling process to one CPU (no-op for cpu < 0). Returns 0 or an errno. */
 int zc_pin_cpu(int cpu);

@@ -1,0 +1,175 @@
+#include "cells.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../workloads/source_file.h"
+#include "options.h"
+
+#define MAX_ITEMS 64
+
+static void all_names(bool strategies, char *buf, size_t len)
+{
+	buf[0] = 0;
+	size_t n = strategies ? zc_strategy_count : zc_workload_count;
+	for (size_t i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "",
+			 strategies ? zc_strategies[i]->name : zc_workloads[i]->name);
+}
+
+/* Resolve a list of names ("all" for every one). */
+static size_t resolve(bool strategies, const char *list, const void **out)
+{
+	size_t total = strategies ? zc_strategy_count : zc_workload_count;
+	if (strcmp(list, "all") == 0) {
+		for (size_t i = 0; i < total; i++)
+			out[i] = strategies ? (const void *)zc_strategies[i] : (const void *)zc_workloads[i];
+		return total;
+	}
+	char *items[MAX_ITEMS], *storage;
+	size_t n = zc_split_list(strategies ? "--strategy" : "--workload", list, items, MAX_ITEMS, &storage);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = strategies ? (const void *)zc_strategy_find(items[i])
+				    : (const void *)zc_workload_find(items[i]);
+		if (!out[i]) {
+			char names[1024];
+			all_names(strategies, names, sizeof names);
+			zc_usage_error("unknown %s '%s' (valid: %s, all)", strategies ? "strategy" : "workload",
+				       items[i], names);
+		}
+	}
+	free(storage);
+	return n;
+}
+
+static size_t sizes_list(const char *opt, const char *list, uint64_t *out, uint64_t min, uint64_t max)
+{
+	char *items[MAX_ITEMS], *storage;
+	size_t n = zc_split_list(opt, list, items, MAX_ITEMS, &storage);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = zc_size_arg(opt, items[i]);
+		if (out[i] < min || out[i] > max)
+			zc_usage_error("%s '%s' must be between %" PRIu64 " and %" PRIu64 " bytes", opt, items[i], min,
+				       max);
+	}
+	free(storage);
+	return n;
+}
+
+static size_t counts_list(const char *opt, const char *list, uint64_t *out, uint64_t min, uint64_t max)
+{
+	char *items[MAX_ITEMS], *storage;
+	size_t n = zc_split_list(opt, list, items, MAX_ITEMS, &storage);
+	for (size_t i = 0; i < n; i++)
+		out[i] = zc_count_arg(opt, items[i], min, max);
+	free(storage);
+	return n;
+}
+
+static void supported_by(const struct zc_strategy *s, char *buf, size_t len)
+{
+	buf[0] = 0;
+	for (size_t i = 0; i < zc_workload_count; i++)
+		if (!zc_cell_unsupported(s, zc_workloads[i]))
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? ", " : "",
+				 zc_workloads[i]->name);
+}
+
+size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
+{
+	const void *strategies[MAX_ITEMS + 32], *workloads[MAX_ITEMS + 32];
+	size_t ns = resolve(true, o->strategies, strategies);
+	size_t nw = resolve(false, o->workloads, workloads);
+	uint64_t sizes[MAX_ITEMS], chunks[MAX_ITEMS] = {0}, streams[MAX_ITEMS];
+	size_t nsz = sizes_list("--size", o->sizes, sizes, 0, UINT64_MAX);
+	size_t nch = o->chunks ? sizes_list("--chunk", o->chunks, chunks, 1, 1ull << 30) : 1;
+	size_t nst = counts_list("--streams", o->streams, streams, 1, ZC_MAX_STREAMS);
+	bool single_pair = ns == 1 && nw == 1;
+
+	size_t cap = ns * nw * nsz * nch * nst, n = 0;
+	struct zc_cell *c = calloc(cap ? cap : 1, sizeof *c);
+	if (!c)
+		zc_usage_error("out of memory");
+	for (size_t wi = 0; wi < nw; wi++) {
+		const struct zc_workload *w = workloads[wi];
+		enum zc_drain drain;
+		const char *why = zc_drain_resolve(w, o->drain, &drain);
+		if (why)
+			zc_usage_error("--drain %s does not work for workload '%s': %s", zc_drain_names[o->drain],
+				       w->name, why);
+		bool stream_source = w->source != ZC_EP_FILE && w->source != ZC_EP_MEM;
+		if (stream_source && o->transfers > 1)
+			zc_usage_error("--transfers %" PRIu64 " does not work for workload '%s': a stream source ends "
+				       "once (valid for file and memory sources)",
+				       o->transfers, w->name);
+		for (size_t si = 0; si < ns; si++) {
+			const struct zc_strategy *s = strategies[si];
+			const char *unsupported = zc_cell_unsupported(s, w);
+			if (unsupported && single_pair) {
+				char ok[1024];
+				supported_by(s, ok, sizeof ok);
+				zc_usage_error("strategy '%s' does not support workload '%s': %s (it supports: %s)",
+					       s->name, w->name, unsupported, ok);
+			}
+			if (unsupported)
+				continue; /* lists and "all" take the supported pairs */
+			for (size_t zi = 0; zi < nsz; zi++)
+				for (size_t ki = 0; ki < nst; ki++) {
+					uint64_t parts = streams[ki] * o->transfers;
+					if (sizes[zi] % parts != 0)
+						zc_usage_error("--size %" PRIu64
+							       " is not a multiple of --streams %" PRIu64
+							       " x --transfers %" PRIu64,
+							       sizes[zi], streams[ki], o->transfers);
+					for (size_t ci = 0; ci < nch; ci++) {
+						struct zc_cell *cell = &c[n];
+						cell->p = (struct zc_cell_params){
+							.strategy = s,
+							.workload = w,
+							.size = sizes[zi],
+							.streams = (unsigned)streams[ki],
+							.transfers = o->transfers,
+							.chunk = chunks[ci],
+							.pipe_size = o->pipe_size,
+							.qd = o->qd,
+							.iovecs = o->iovecs,
+							.populate = o->populate,
+							.madv_sequential = o->madv_sequential,
+							.alloc = o->alloc,
+							.inspect = o->inspect,
+							.dest_fresh = o->dest_fresh,
+							.cache_cold = o->cache_cold,
+							.drain = drain,
+						};
+						cell->chunk = chunks[ci] ? chunks[ci] : s->default_chunk;
+						if (o->inspect != ZC_INSPECT_NONE && !s->sees_data) {
+							cell->status = ZC_SKIPPED;
+							snprintf(cell->reason, sizeof cell->reason,
+								 "blind strategy cannot inspect");
+						}
+						char err[512];
+						if (zc_source_file_ensure(o->cache_dir, sizes[zi] / parts,
+									  cell->source_path, sizeof cell->source_path,
+									  err, sizeof err) != 0 &&
+						    cell->status == ZC_OK) {
+							cell->status = ZC_FAILED;
+							snprintf(cell->reason, sizeof cell->reason, "source: %s", err);
+						}
+						if (w->sink == ZC_EP_FILE)
+							snprintf(cell->dest_base, sizeof cell->dest_base,
+								 "%s/dest-%d-%zu",
+								 o->dest_dir ? o->dest_dir : o->cache_dir,
+								 (int)getpid(), n);
+						n++;
+					}
+				}
+		}
+	}
+	if (n == 0)
+		zc_usage_error("no strategy in '%s' supports a workload in '%s'", o->strategies, o->workloads);
+	*cells = c;
+	return n;
+}

@@ -1,0 +1,36 @@
+/* Expanding options into cells: lists of strategies, workloads, sizes, chunk
+ * sizes and stream counts become one cell per supported combination. */
+#ifndef ZC_CELLS_H
+#define ZC_CELLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cell.h"
+
+struct zc_cell_opts {
+	const char *strategies; /* comma list of names, or "all" */
+	const char *workloads;	/* comma list of names, or "all" */
+	const char *sizes;	/* comma list of sizes */
+	const char *chunks;	/* comma list of sizes, or NULL for each strategy's default */
+	const char *streams;	/* comma list of counts */
+	uint64_t transfers;
+	bool transfers_set;
+	uint64_t pipe_size;
+	unsigned qd, iovecs;
+	bool populate, madv_sequential;
+	enum zc_alloc alloc;
+	enum zc_inspect inspect;
+	bool dest_fresh, cache_cold;
+	enum zc_drain drain;
+	const char *cache_dir; /* pattern files */
+	const char *dest_dir;  /* destination files; NULL: the cache directory */
+};
+
+/* Build the cells (one per supported combination, in workload-major order
+ * so a report reads workload by workload). Dies with exit status 2 on bad
+ * input. The caller frees *cells. */
+size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells);
+
+#endif

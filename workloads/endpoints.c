@@ -1,0 +1,259 @@
+/* The endpoints of one run. The parent makes every descriptor pair before it
+ * forks (a TCP connection through a loopback listener, a unix socketpair, a
+ * pipe), so the subject and the peer each inherit only their own ends and set-up
+ * never lands in a measured window. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../strategies/io_util.h"
+#include "../strategies/strategy.h"
+#include "peer.h"
+#include "sink_file.h"
+#include "workload.h"
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void init_run(struct zc_wl_run *r)
+{
+	for (unsigned k = 0; k < ZC_MAX_STREAMS; k++) {
+		r->subj_src[k] = r->peer_src[k] = -1;
+		for (unsigned j = 0; j < 2; j++)
+			r->subj_dst[k][j] = r->peer_dst[k][j] = -1;
+	}
+	r->peer = -1;
+	r->peer_report = r->peer_go = -1;
+}
+
+/* A connected pair of kind `kind`: data written to *wr arrives at *rd. */
+static int make_pair(unsigned kind, int listener, int *wr, int *rd, char *err, size_t err_len)
+{
+	if (kind == ZC_EP_PIPE) {
+		int fds[2];
+		if (pipe2(fds, O_CLOEXEC) != 0) {
+			snprintf(err, err_len, "pipe2: %s", strerror(errno));
+			return -1;
+		}
+		*rd = fds[0];
+		*wr = fds[1];
+		return 0;
+	}
+	if (kind == ZC_EP_UNIX) {
+		int fds[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+			snprintf(err, err_len, "socketpair: %s", strerror(errno));
+			return -1;
+		}
+		*wr = fds[0];
+		*rd = fds[1];
+		return 0;
+	}
+	struct sockaddr_in a;
+	socklen_t alen = sizeof a;
+	if (getsockname(listener, (struct sockaddr *)&a, &alen) != 0) {
+		snprintf(err, err_len, "getsockname: %s", strerror(errno));
+		return -1;
+	}
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a) != 0) {
+		snprintf(err, err_len, "connect to 127.0.0.1:%u: %s", ntohs(a.sin_port), strerror(errno));
+		if (c >= 0)
+			close(c);
+		return -1;
+	}
+	int s = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	if (s < 0) {
+		snprintf(err, err_len, "accept: %s", strerror(errno));
+		close(c);
+		return -1;
+	}
+	*wr = c;
+	*rd = s;
+	return 0;
+}
+
+/* Socket deadlines on the subject's ends: a blocked call returns EAGAIN at
+ * each checkpoint, so a loop sees a stop request even when its peer stalls. */
+static int set_deadlines(int fd, unsigned kind, char *err, size_t err_len)
+{
+	if (kind != ZC_EP_TCP && kind != ZC_EP_UNIX)
+		return 0;
+	struct timeval tv = {.tv_sec = 0, .tv_usec = ZC_CHECKPOINT_MS * 1000};
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) {
+		snprintf(err, err_len, "setsockopt(SO_SNDTIMEO/SO_RCVTIMEO): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void dest_path(const struct zc_wl_params *p, unsigned k, unsigned j, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s-%u-%u", p->dest_base, k, j);
+}
+
+int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, size_t err_len)
+{
+	init_run(r);
+	const struct zc_workload *w = p->w;
+	int listener = -1;
+	if (w->source == ZC_EP_TCP || w->sink == ZC_EP_TCP) {
+		struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (listener < 0 || bind(listener, (struct sockaddr *)&a, sizeof a) != 0 ||
+		    listen(listener, ZC_MAX_STREAMS * 3) != 0) {
+			snprintf(err, err_len, "listen on 127.0.0.1: %s", strerror(errno));
+			goto fail;
+		}
+	}
+	for (unsigned k = 0; k < p->streams; k++) {
+		if (w->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE)) {
+			if (make_pair(w->source, listener, &r->peer_src[k], &r->subj_src[k], err, err_len) != 0 ||
+			    set_deadlines(r->subj_src[k], w->source, err, err_len) != 0)
+				goto fail;
+		}
+		for (unsigned j = 0; j < w->nsinks; j++) {
+			if (w->sink == ZC_EP_FILE) {
+				char path[4200];
+				dest_path(p, k, j, path, sizeof path);
+				if (zc_dest_prepare(path, p->segment * p->transfers, p->verify, p->dest_fresh, err,
+						    err_len) != 0)
+					goto fail;
+				continue;
+			}
+			if (make_pair(w->sink, listener, &r->subj_dst[k][j], &r->peer_dst[k][j], err, err_len) != 0 ||
+			    set_deadlines(r->subj_dst[k][j], w->sink, err, err_len) != 0)
+				goto fail;
+		}
+	}
+	close_fd(&listener);
+	if (w->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE) || w->sink != ZC_EP_FILE) {
+		int e = zc_peer_start(p, r);
+		if (e) {
+			snprintf(err, err_len, "fork peer: %s", strerror(e));
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	close_fd(&listener);
+	zc_wl_abort(r);
+	return -1;
+}
+
+void zc_wl_subject_side(struct zc_wl_run *r)
+{
+	for (unsigned k = 0; k < ZC_MAX_STREAMS; k++) {
+		close_fd(&r->peer_src[k]);
+		for (unsigned j = 0; j < 2; j++)
+			close_fd(&r->peer_dst[k][j]);
+	}
+	close_fd(&r->peer_report);
+	close_fd(&r->peer_go);
+}
+
+int zc_wl_open_dest(const struct zc_wl_params *p, unsigned stream, unsigned sink, char *err, size_t err_len)
+{
+	char path[4200];
+	dest_path(p, stream, sink, path, sizeof path);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | (p->dest_fresh ? O_CREAT | O_TRUNC : 0), 0644);
+	if (fd < 0)
+		snprintf(err, err_len, "open %s: %s", path, strerror(errno));
+	return fd;
+}
+
+void zc_wl_parent_side(struct zc_wl_run *r)
+{
+	for (unsigned k = 0; k < ZC_MAX_STREAMS; k++) {
+		close_fd(&r->subj_src[k]);
+		close_fd(&r->peer_src[k]);
+		for (unsigned j = 0; j < 2; j++) {
+			close_fd(&r->subj_dst[k][j]);
+			close_fd(&r->peer_dst[k][j]);
+		}
+	}
+}
+
+int zc_wl_go(struct zc_wl_run *r)
+{
+	if (r->peer_go < 0)
+		return 0;
+	ssize_t w;
+	do
+		w = write(r->peer_go, "g", 1);
+	while (w < 0 && errno == EINTR);
+	return w == 1 ? 0 : errno;
+}
+
+int zc_wl_finish(const struct zc_wl_params *p, struct zc_wl_run *r, struct zc_sink_report *rep, char *err,
+		 size_t err_len)
+{
+	memset(rep, 0, sizeof *rep);
+	rep->mismatch_at = -1;
+	if (r->peer > 0 && zc_peer_collect(r, rep, err, err_len) != 0)
+		return -1;
+	if (p->w->sink != ZC_EP_FILE)
+		return 0;
+	for (unsigned k = 0; k < p->streams; k++)
+		for (unsigned j = 0; j < p->w->nsinks; j++) {
+			char path[4200];
+			dest_path(p, k, j, path, sizeof path);
+			uint64_t got;
+			int64_t bad = -1;
+			if (p->verify) {
+				if (zc_dest_verify(path, p->segment * p->transfers, p->segment, p->redact, &got, &bad,
+						   err, err_len) != 0)
+					return -1;
+			} else {
+				struct stat st;
+				if (stat(path, &st) != 0) {
+					snprintf(err, err_len, "stat %s: %s", path, strerror(errno));
+					return -1;
+				}
+				got = (uint64_t)st.st_size;
+			}
+			rep->received += got;
+			if (bad >= 0 && rep->mismatch_at < 0) {
+				rep->mismatch_at = bad;
+				rep->mismatch_stream = (int)k;
+				rep->mismatch_sink = (int)j;
+			}
+		}
+	return 0;
+}
+
+void zc_wl_abort(struct zc_wl_run *r)
+{
+	if (r->peer > 0) {
+		kill(r->peer, SIGKILL);
+		while (waitpid(r->peer, NULL, 0) < 0 && errno == EINTR)
+			;
+		r->peer = -1;
+	}
+	close_fd(&r->peer_report);
+	close_fd(&r->peer_go);
+	zc_wl_parent_side(r);
+}
+
+void zc_wl_remove_dests(const char *dest_base, unsigned streams, unsigned nsinks)
+{
+	for (unsigned k = 0; k < streams; k++)
+		for (unsigned j = 0; j < nsinks; j++) {
+			char path[4200];
+			snprintf(path, sizeof path, "%s-%u-%u", dest_base, k, j);
+			unlink(path);
+		}
+}

@@ -1,0 +1,321 @@
+#include "peer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../strategies/strategy.h"
+#include "pattern.h"
+
+#define TRUNC_ASK (1u << 20)
+/* read() and verification use a buffer that stays in L2, as iperf3's
+ * 128 KiB blocks do; a 1 MiB copy target measured slower. */
+#define COPY_BUF      (128u << 10)
+#define PRODUCE_CHUNK (1u << 20)
+/* How long the parent waits for the report once the subject is done. */
+#define REPORT_TIMEOUT_MS 60000
+
+struct drain {
+	int fd, stream, sink;
+	uint64_t got;
+};
+
+struct produce {
+	int fd;
+	uint64_t sent, total;
+	loff_t file_off; /* position in the pattern file */
+};
+
+struct peer {
+	const struct zc_wl_params *p;
+	struct zc_sink_report rep;
+	char *buf;
+	int null_fd, pipe_r, pipe_w; /* splice drain: socket -> pipe -> /dev/null */
+	int src_fd;		     /* the pattern file producers send from */
+};
+
+static void fail(struct peer *pe, const char *what, int err)
+{
+	if (pe->rep.err)
+		return;
+	pe->rep.err = err ? err : EIO;
+	snprintf(pe->rep.what, sizeof pe->rep.what, "%s", what);
+}
+
+/* Consume what is readable on d. Returns 1 at end of stream, 0 to go on,
+ * -1 on error. */
+static int drain_some(struct peer *pe, struct drain *d)
+{
+	const struct zc_wl_params *p = pe->p;
+	ssize_t n;
+	if (p->verify || p->drain == ZC_DRAIN_READ) {
+		n = read(d->fd, pe->buf, COPY_BUF);
+		if (n > 0 && p->verify && pe->rep.mismatch_at < 0) {
+			int64_t bad = zc_pattern_check_periodic(pe->buf, d->got, (size_t)n, p->segment, p->redact);
+			if (bad >= 0) {
+				pe->rep.mismatch_at = (int64_t)d->got + bad;
+				pe->rep.mismatch_stream = d->stream;
+				pe->rep.mismatch_sink = d->sink;
+			}
+		}
+	} else if (p->drain == ZC_DRAIN_TRUNC) {
+		n = recv(d->fd, pe->buf, TRUNC_ASK, MSG_TRUNC);
+	} else {
+		n = splice(d->fd, NULL, pe->pipe_w, NULL, TRUNC_ASK, SPLICE_F_MOVE);
+		for (ssize_t left = n; left > 0;) {
+			ssize_t m = splice(pe->pipe_r, NULL, pe->null_fd, NULL, (size_t)left, SPLICE_F_MOVE);
+			if (m < 0 && errno == EINTR)
+				continue;
+			if (m <= 0) {
+				fail(pe, "splice(pipe->/dev/null)", errno);
+				return -1;
+			}
+			left -= m;
+		}
+	}
+	if (n > 0) {
+		d->got += (uint64_t)n;
+		pe->rep.received += (uint64_t)n;
+		return 0;
+	}
+	if (n == 0)
+		return 1;
+	if (errno == EINTR || errno == EAGAIN)
+		return 0;
+	fail(pe, "read", errno);
+	return -1;
+}
+
+/* Send more of the pattern on pr without copying it (sendfile to sockets,
+ * splice to pipes). Returns 1 when the stream is complete, 0 to go on, -1 on
+ * error. */
+static int produce_some(struct peer *pe, struct produce *pr)
+{
+	const struct zc_wl_params *p = pe->p;
+	uint64_t left = pr->total - pr->sent;
+	if (left == 0)
+		return 1;
+	uint64_t in_seg = p->segment - (uint64_t)pr->file_off;
+	size_t n = (size_t)(left < in_seg ? left : in_seg);
+	if (n > PRODUCE_CHUNK)
+		n = PRODUCE_CHUNK;
+	ssize_t w = p->w->source == ZC_EP_PIPE
+			    ? splice(pe->src_fd, &pr->file_off, pr->fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_NONBLOCK)
+			    : sendfile(pr->fd, pe->src_fd, &pr->file_off, n);
+	if (w > 0) {
+		pr->sent += (uint64_t)w;
+		if ((uint64_t)pr->file_off == p->segment)
+			pr->file_off = 0; /* the next transfer's copy of the file */
+		return pr->sent == pr->total;
+	}
+	if (w < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	fail(pe, p->w->source == ZC_EP_PIPE ? "splice(file->pipe)" : "sendfile", w < 0 ? errno : EIO);
+	return -1;
+}
+
+static void wait_go(int go)
+{
+	char c;
+	ssize_t r;
+	do
+		r = read(go, &c, 1);
+	while (r < 0 && errno == EINTR);
+	if (r != 1)
+		_exit(0); /* the parent gave up on this run */
+}
+
+static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *r, int report, int go)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* no peer outlives the harness */
+	zc_pin_cpu(p->peer_cpu);
+	struct peer pe = {.p = p, .rep = {.mismatch_at = -1}, .null_fd = -1, .pipe_r = -1, .pipe_w = -1, .src_fd = -1};
+	struct drain d[ZC_MAX_STREAMS * 2];
+	struct produce pr[ZC_MAX_STREAMS];
+	struct pollfd pfd[ZC_MAX_STREAMS * 3];
+	unsigned nd = 0, np = 0;
+	pe.buf = malloc(TRUNC_ASK);
+	if (!pe.buf)
+		fail(&pe, "malloc", ENOMEM);
+	else
+		memset(pe.buf, 0, TRUNC_ASK); /* fault it in now, not while draining */
+	if (!p->verify && p->drain == ZC_DRAIN_SPLICE) {
+		int fds[2];
+		pe.null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (pe.null_fd < 0 || pipe2(fds, O_CLOEXEC) != 0)
+			fail(&pe, "open(/dev/null) or pipe2", errno);
+		else {
+			pe.pipe_r = fds[0];
+			pe.pipe_w = fds[1];
+			fcntl(pe.pipe_w, F_SETPIPE_SZ, TRUNC_ASK); /* best effort: fewer calls */
+		}
+	}
+	for (unsigned k = 0; k < p->streams; k++) {
+		for (unsigned j = 0; j < 2; j++)
+			if (r->peer_dst[k][j] >= 0)
+				d[nd++] = (struct drain){.fd = r->peer_dst[k][j], .stream = (int)k, .sink = (int)j};
+		if (r->peer_src[k] >= 0) {
+			pr[np++] = (struct produce){.fd = r->peer_src[k], .total = p->segment * p->transfers};
+			if (fcntl(r->peer_src[k], F_SETFL, O_NONBLOCK) != 0)
+				fail(&pe, "fcntl(O_NONBLOCK)", errno);
+		}
+	}
+	if (np > 0) {
+		pe.src_fd = open(p->source_path, O_RDONLY | O_CLOEXEC);
+		if (pe.src_fd < 0)
+			fail(&pe, "open(source)", errno);
+		wait_go(go);
+	}
+	/* go stays open: the parent's go byte must not meet a closed pipe. */
+
+	unsigned live_d = nd, live_p = np;
+	bool d_done[ZC_MAX_STREAMS * 2] = {0}, p_done[ZC_MAX_STREAMS] = {0};
+	while (!pe.rep.err && (live_d > 0 || live_p > 0)) {
+		unsigned n = 0;
+		int map[ZC_MAX_STREAMS * 3]; /* pfd index -> +d index+1 or -(p index+1) */
+		for (unsigned i = 0; i < nd; i++)
+			if (!d_done[i]) {
+				pfd[n] = (struct pollfd){.fd = d[i].fd, .events = POLLIN};
+				map[n++] = (int)i + 1;
+			}
+		for (unsigned i = 0; i < np; i++)
+			if (!p_done[i]) {
+				pfd[n] = (struct pollfd){.fd = pr[i].fd, .events = POLLOUT};
+				map[n++] = -(int)i - 1;
+			}
+		if (poll(pfd, n, -1) < 0) {
+			if (errno != EINTR)
+				fail(&pe, "poll", errno);
+			continue;
+		}
+		for (unsigned i = 0; i < n && !pe.rep.err; i++) {
+			if (!pfd[i].revents)
+				continue;
+			if (map[i] > 0) {
+				unsigned k = (unsigned)map[i] - 1;
+				/* A lone stream needs no poll between reads: it blocks in
+				 * the read itself, one syscall per chunk. */
+				int rc;
+				do
+					rc = drain_some(&pe, &d[k]);
+				while (rc == 0 && nd == 1 && np == 0);
+				if (rc != 0) {
+					d_done[k] = true;
+					live_d--;
+					close(d[k].fd);
+				}
+			} else {
+				unsigned k = (unsigned)(-map[i]) - 1;
+				int rc = produce_some(&pe, &pr[k]);
+				if (rc != 0) {
+					p_done[k] = true;
+					live_p--;
+					close(pr[k].fd); /* end of stream for the subject */
+				}
+			}
+		}
+	}
+	ssize_t w = write(report, &pe.rep, sizeof pe.rep);
+	_exit(w == (ssize_t)sizeof pe.rep ? 0 : 1);
+}
+
+int zc_peer_start(const struct zc_wl_params *p, struct zc_wl_run *r)
+{
+	int rp[2], gp[2];
+	if (pipe2(rp, O_CLOEXEC) != 0)
+		return errno;
+	if (pipe2(gp, O_CLOEXEC) != 0) {
+		int e = errno;
+		close(rp[0]);
+		close(rp[1]);
+		return e;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(rp[0]);
+		close(rp[1]);
+		close(gp[0]);
+		close(gp[1]);
+		return e;
+	}
+	if (pid == 0) {
+		close(rp[0]);
+		close(gp[1]);
+		/* The subject's ends stay with the subject: holding one here would
+		 * hide the end of a stream from this loop. */
+		for (unsigned k = 0; k < ZC_MAX_STREAMS; k++) {
+			if (r->subj_src[k] >= 0)
+				close(r->subj_src[k]);
+			for (unsigned j = 0; j < 2; j++)
+				if (r->subj_dst[k][j] >= 0)
+					close(r->subj_dst[k][j]);
+		}
+		peer_main(p, r, rp[1], gp[0]);
+	}
+	close(rp[1]);
+	close(gp[0]);
+	r->peer = pid;
+	r->peer_report = rp[0];
+	/* Only a producing peer waits for go; a draining one may already have
+	 * seen its streams end and exited by the time go would be sent. */
+	bool produces = false;
+	for (unsigned k = 0; k < ZC_MAX_STREAMS; k++)
+		produces |= r->peer_src[k] >= 0;
+	if (produces) {
+		r->peer_go = gp[1];
+	} else {
+		close(gp[1]);
+		r->peer_go = -1;
+	}
+	return 0;
+}
+
+int zc_peer_collect(struct zc_wl_run *r, struct zc_sink_report *rep, char *err, size_t err_len)
+{
+	struct pollfd pfd = {.fd = r->peer_report, .events = POLLIN};
+	int rc;
+	do
+		rc = poll(&pfd, 1, REPORT_TIMEOUT_MS);
+	while (rc < 0 && errno == EINTR);
+	if (rc <= 0) {
+		snprintf(err, err_len, "peer gave no report within %d ms", REPORT_TIMEOUT_MS);
+		kill(r->peer, SIGKILL);
+	} else {
+		ssize_t n = read(r->peer_report, rep, sizeof *rep);
+		if (n != (ssize_t)sizeof *rep) {
+			snprintf(err, err_len, "peer report truncated (%zd bytes)", n);
+			rc = 0;
+		}
+	}
+	close(r->peer_report);
+	r->peer_report = -1;
+	if (r->peer_go >= 0)
+		close(r->peer_go);
+	r->peer_go = -1;
+	struct rusage ru;
+	int status;
+	while (wait4(r->peer, &status, 0, &ru) < 0) {
+		if (errno != EINTR) {
+			snprintf(err, err_len, "wait4(peer): %s", strerror(errno));
+			return -1;
+		}
+	}
+	r->peer = -1;
+	if (rc <= 0)
+		return -1;
+	rep->have_peer_usage = true;
+	rep->peer_user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ull + (uint64_t)ru.ru_utime.tv_usec * 1000ull;
+	rep->peer_sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000ull + (uint64_t)ru.ru_stime.tv_usec * 1000ull;
+	return 0;
+}
