@@ -82,15 +82,16 @@ static int cmd_list(int argc, char **argv)
 	if (argc > 1)
 		zc_usage_error("list takes no arguments (got '%s')", argv[1]);
 	puts("Strategies:");
-	printf("  %-10s %-6s %-24s %s\n", "name", "data", "workloads", "description");
+	printf("  %-16s %-6s %s\n", "name", "data", "description, then the workloads it supports");
 	for (size_t i = 0; i < zc_strategy_count; i++) {
 		const struct zc_strategy *s = zc_strategies[i];
 		char wl[256] = "";
 		for (size_t k = 0; k < zc_workload_count; k++)
 			if (!zc_cell_unsupported(s, zc_workloads[k]))
-				snprintf(wl + strlen(wl), sizeof wl - strlen(wl), "%s%s", wl[0] ? "," : "",
+				snprintf(wl + strlen(wl), sizeof wl - strlen(wl), "%s%s", wl[0] ? ", " : "",
 					 zc_workloads[k]->name);
-		printf("  %-10s %-6s %-24s %s\n", s->name, s->sees_data ? "sees" : "blind", wl, s->description);
+		printf("  %-16s %-6s %s\n  %-16s %-6s workloads: %s\n", s->name, s->sees_data ? "sees" : "blind",
+		       s->description, "", "", wl);
 	}
 	puts("\nWorkloads:");
 	printf("  %-10s %-6s %-6s %s\n", "name", "source", "sink", "description");

@@ -53,7 +53,7 @@ int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells
 
 void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells)
 {
-	fprintf(out, "%-10s %-10s %-7s %9s %21s %11s %11s %5s  %s\n", "strategy", "workload", "status", "GiB/s",
+	fprintf(out, "%-16s %-10s %-7s %9s %21s %11s %11s %5s  %s\n", "strategy", "workload", "status", "GiB/s",
 		"95% CI of median", "user s/GiB", "sys s/GiB", "runs", "notes");
 	for (size_t i = 0; i < ncells; i++) {
 		const struct zc_cell *c = &cells[i];
@@ -70,7 +70,7 @@ void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells)
 		}
 		static const char *const st[] = {"ok", "skipped", "failed", "ok"};
 		if (n == 0) {
-			fprintf(out, "%-10s %-10s %-7s %9s %21s %11s %11s %5zu  %s\n", c->p.strategy->name,
+			fprintf(out, "%-16s %-10s %-7s %9s %21s %11s %11s %5zu  %s\n", c->p.strategy->name,
 				c->p.workload->name, st[c->status], "-", "-", "-", "-", n,
 				c->status == ZC_OK ? "" : c->reason);
 			continue;
@@ -79,7 +79,7 @@ void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells)
 		zc_summarize(tput, n, &s);
 		char ci[64];
 		snprintf(ci, sizeof ci, "[%.2f, %.2f] %.0f%%", s.ci_low, s.ci_high, s.ci_level * 100);
-		fprintf(out, "%-10s %-10s %-7s %9.2f %21s %11.4f %11.4f %5zu  %s\n", c->p.strategy->name,
+		fprintf(out, "%-16s %-10s %-7s %9.2f %21s %11.4f %11.4f %5zu  %s\n", c->p.strategy->name,
 			c->p.workload->name, st[c->status], s.median, ci, zc_median(user, n), zc_median(sys, n), n,
 			c->status == ZC_OK ? "" : c->reason);
 	}

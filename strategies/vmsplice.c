@@ -17,21 +17,26 @@
 struct vmsplice_state {
 	int pipe_r, pipe_w;
 	size_t pipe_size;
-	char *redact_buf; /* redaction must not touch the source: a copy */
+	/* Redaction must not touch the source, so it works on a copy of the
+	 * whole segment. Not a small reused buffer: a TCP sink keeps references
+	 * to vmspliced pages until the data is acknowledged, so rewriting them
+	 * with the next chunk would corrupt bytes already "sent". Every transfer
+	 * writes the same bytes to the same place, which is harmless. */
+	char *redact_buf;
 };
 
 static int vmsplice_prepare(void *state, const struct zc_copy_params *p, const struct zc_io *io, const char **what)
 {
-	(void)io;
 	struct vmsplice_state *s = state;
 	int e = zc_pipe_open(&s->pipe_r, &s->pipe_w, p->pipe_size, &s->pipe_size, what);
 	if (e || p->inspect != ZC_INSPECT_REDACT)
 		return e;
-	if (posix_memalign((void **)&s->redact_buf, 4096, s->pipe_size) != 0) {
+	size_t len = io->src_len ? (size_t)io->src_len : 1;
+	if (posix_memalign((void **)&s->redact_buf, 4096, len) != 0) {
 		*what = "posix_memalign";
 		return ENOMEM;
 	}
-	zc_prefault(s->redact_buf, s->pipe_size);
+	zc_prefault(s->redact_buf, len);
 	return 0;
 }
 
@@ -52,9 +57,9 @@ static void vmsplice_run(struct vmsplice_state *s, const struct zc_copy_params *
 		if (p->inspect == ZC_INSPECT_CHECKSUM) {
 			r->crc = zc_crc32c(r->crc, from, n);
 		} else if (p->inspect == ZC_INSPECT_REDACT) {
-			memcpy(s->redact_buf, from, n);
-			zc_inspect(p, s->redact_buf, n, r);
-			from = s->redact_buf;
+			memcpy(s->redact_buf + off, from, n);
+			zc_inspect(p, s->redact_buf + off, n, r);
+			from = s->redact_buf + off;
 		}
 		struct iovec iov = {.iov_base = (void *)from, .iov_len = n};
 		while (iov.iov_len > 0) {
