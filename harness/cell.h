@@ -36,6 +36,11 @@ struct zc_cell_params {
 	bool dest_fresh;
 	bool cache_cold;     /* evict the source from the page cache before every run */
 	enum zc_drain drain; /* resolved for the workload */
+	unsigned checkpoint_ms;	   /* loops regain control at least this often */
+	bool deadlines;		   /* false: the blind variant, no deadlines, no interrupts */
+	uint64_t shutdown_after_ns; /* send SIGTERM this long after the window opens; 0: never */
+	uint64_t stall_after;	   /* the drain peer stops reading after this many bytes */
+	uint64_t kill_after_ns;	   /* a subject not gone this long after SIGTERM is killed */
 };
 
 struct zc_run {
@@ -49,6 +54,14 @@ struct zc_run {
 	bool have_peer_usage;
 	uint64_t peer_user_ns, peer_sys_ns;
 	json_t *counters; /* from the probes, or NULL */
+	bool measured;	  /* the subject reported its window (false when it was killed) */
+	/* The shutdown benchmark (--shutdown-after). */
+	bool shutdown, finished_before_signal, killed;
+	uint64_t stop_to_return_ns;   /* signal to every loop returned (the subject's clock) */
+	uint64_t signal_to_exit_ns;   /* signal to the subject reaped (the harness's clock) */
+	uint64_t in_flight_at_signal; /* bytes in pipes and socket queues at the signal */
+	uint64_t delivered_at_signal; /* bytes delivered by then */
+	uint64_t stranded;	      /* bytes taken in but never delivered */
 };
 
 enum zc_status { ZC_OK, ZC_SKIPPED, ZC_FAILED, ZC_INTERRUPTED };

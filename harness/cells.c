@@ -101,6 +101,9 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 			zc_usage_error("--drain %s does not work for workload '%s': %s", zc_drain_names[o->drain],
 				       w->name, why);
 		bool stream_source = w->source != ZC_EP_FILE && w->source != ZC_EP_MEM;
+		if ((o->shutdown_after_ns || o->stall_after != UINT64_MAX) && w->sink == ZC_EP_FILE)
+			zc_usage_error("--shutdown-after and --stall-peer need a stream sink; workload '%s' writes a file",
+				       w->name);
 		if (stream_source && o->transfers > 1)
 			zc_usage_error("--transfers %" PRIu64 " does not work for workload '%s': a stream source ends "
 				       "once (valid for file and memory sources)",
@@ -143,6 +146,11 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							.dest_fresh = o->dest_fresh,
 							.cache_cold = o->cache_cold,
 							.drain = drain,
+							.checkpoint_ms = (unsigned)(o->checkpoint_ns / 1000000),
+							.deadlines = !o->no_deadlines,
+							.shutdown_after_ns = o->shutdown_after_ns,
+							.stall_after = o->stall_after,
+							.kill_after_ns = o->kill_after_ns,
 						};
 						cell->chunk = chunks[ci] ? chunks[ci] : s->default_chunk;
 						if (o->inspect != ZC_INSPECT_NONE && !s->sees_data) {

@@ -24,6 +24,10 @@ struct zc_cell_opts {
 	enum zc_inspect inspect;
 	bool dest_fresh, cache_cold;
 	enum zc_drain drain;
+	uint64_t checkpoint_ns;
+	bool no_deadlines;
+	uint64_t shutdown_after_ns, kill_after_ns;
+	uint64_t stall_after; /* UINT64_MAX: the peer never stalls */
 	const char *cache_dir; /* pattern files */
 	const char *dest_dir;  /* destination files; NULL: the cache directory */
 };

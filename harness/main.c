@@ -215,6 +215,11 @@ enum {
 	OPT_TIMEOUT,
 	OPT_PROFILE,
 	OPT_OUT_DIR,
+	OPT_CHECKPOINT,
+	OPT_NO_DEADLINES,
+	OPT_SHUTDOWN_AFTER,
+	OPT_KILL_AFTER,
+	OPT_STALL_PEER,
 	OPT_HELP,
 };
 
@@ -299,6 +304,27 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 	case OPT_TIMEOUT:
 		o->timeout_s = zc_count_arg("--timeout", arg, 1, 86400);
 		return 1;
+	case OPT_CHECKPOINT:
+		c->checkpoint_ns = zc_duration_arg("--checkpoint", arg);
+		if (c->checkpoint_ns < 1000000 || c->checkpoint_ns > 60000000000ull)
+			zc_usage_error("--checkpoint '%s' must be between 1ms and 60s", arg);
+		return 1;
+	case OPT_NO_DEADLINES:
+		c->no_deadlines = true;
+		return 1;
+	case OPT_SHUTDOWN_AFTER:
+		c->shutdown_after_ns = zc_duration_arg("--shutdown-after", arg);
+		if (c->shutdown_after_ns == 0)
+			zc_usage_error("--shutdown-after '%s' must be more than 0", arg);
+		return 1;
+	case OPT_KILL_AFTER:
+		c->kill_after_ns = zc_duration_arg("--kill-after", arg);
+		if (c->kill_after_ns == 0)
+			zc_usage_error("--kill-after '%s' must be more than 0", arg);
+		return 1;
+	case OPT_STALL_PEER:
+		c->stall_after = zc_size_arg("--stall-peer", arg);
+		return 1;
 	}
 	return 0;
 }
@@ -316,6 +342,9 @@ static void defaults(struct run_opts *o)
 				.pipe_size = 1 << 20,
 				.qd = 4,
 				.iovecs = 8,
+				.checkpoint_ns = 100000000,
+				.kill_after_ns = 2000000000,
+				.stall_after = UINT64_MAX,
 				.cache_dir =
 					getenv("ZCBENCH_CACHE_DIR") ? getenv("ZCBENCH_CACHE_DIR") : DEFAULT_CACHE_DIR,
 			},
@@ -364,26 +393,63 @@ static void check_dir(const char *opt, const char *dir)
 	"  --cache-dir DIR    where pattern files live (default $ZCBENCH_CACHE_DIR or\n"                               \
 	"                     " DEFAULT_CACHE_DIR ")\n"                                                                \
 	"  --timeout SEC      kill a run that takes longer (default 300)\n"                                            \
+	"  --checkpoint DUR   loops regain control at least this often: socket deadlines,\n"                           \
+	"                     poll timeouts, and after a stop request blocked calls are\n"                             \
+	"                     interrupted (default 100ms; units ns, us, ms, s)\n"                                      \
+	"  --no-deadlines     the blind variant: no socket deadlines, no interruption\n"                               \
+	"  --shutdown-after DUR  the shutdown benchmark: SIGTERM to the subject this\n"                                \
+	"                     long after its window opens (stream sinks only); every\n"                                \
+	"                     such run is verified byte by byte\n"                                                     \
+	"  --kill-after DUR   SIGKILL a subject still running this long after SIGTERM\n"                               \
+	"                     (default 2s)\n"                                                                          \
+	"  --stall-peer N     the drain peer stops reading after N bytes per stream and\n"                             \
+	"                     resumes only once the subject is gone\n"                                                 \
 	"  --no-probes        do not load probes\n"                                                                    \
 	"  --no-pin           do not pin subject and peer to separate CPUs\n"                                          \
 	"  --help             this text\n"
 
-#define MATRIX_LONGOPTS                                                                                                \
-	{"strategy", required_argument, 0, OPT_STRATEGY}, {"workload", required_argument, 0, OPT_WORKLOAD},            \
-		{"size", required_argument, 0, OPT_SIZE}, {"chunk", required_argument, 0, OPT_CHUNK},                  \
-		{"streams", required_argument, 0, OPT_STREAMS}, {"reps", required_argument, 0, OPT_REPS},              \
-		{"warmup", required_argument, 0, OPT_WARMUP}, {"transfers", required_argument, 0, OPT_TRANSFERS},      \
-		{"alloc", required_argument, 0, OPT_ALLOC}, {"pipe-size", required_argument, 0, OPT_PIPE_SIZE},        \
-		{"qd", required_argument, 0, OPT_QD}, {"iovecs", required_argument, 0, OPT_IOVECS},                    \
-		{"populate", no_argument, 0, OPT_POPULATE}, {"madvise", required_argument, 0, OPT_MADVISE},            \
-		{"inspect", required_argument, 0, OPT_INSPECT}, {"cache", required_argument, 0, OPT_CACHE},            \
-		{"dest", required_argument, 0, OPT_DEST}, {"dest-dir", required_argument, 0, OPT_DEST_DIR},            \
-		{"drain", required_argument, 0, OPT_DRAIN}, {"verify", required_argument, 0, OPT_VERIFY},              \
-		{"cache-dir", required_argument, 0, OPT_CACHE_DIR}, {"timeout", required_argument, 0, OPT_TIMEOUT},    \
-		{"no-probes", no_argument, 0, OPT_NO_PROBES}, {"no-pin", no_argument, 0, OPT_NO_PIN},                  \
-	{                                                                                                              \
-		"help", no_argument, 0, OPT_HELP                                                                       \
-	}
+/* The options of the run matrix, shared by run and all. */
+static const struct option matrix_longopts[] = {
+	{"strategy", required_argument, 0, OPT_STRATEGY},
+	{"workload", required_argument, 0, OPT_WORKLOAD},
+	{"size", required_argument, 0, OPT_SIZE},
+	{"chunk", required_argument, 0, OPT_CHUNK},
+	{"streams", required_argument, 0, OPT_STREAMS},
+	{"reps", required_argument, 0, OPT_REPS},
+	{"warmup", required_argument, 0, OPT_WARMUP},
+	{"transfers", required_argument, 0, OPT_TRANSFERS},
+	{"alloc", required_argument, 0, OPT_ALLOC},
+	{"pipe-size", required_argument, 0, OPT_PIPE_SIZE},
+	{"qd", required_argument, 0, OPT_QD},
+	{"iovecs", required_argument, 0, OPT_IOVECS},
+	{"populate", no_argument, 0, OPT_POPULATE},
+	{"madvise", required_argument, 0, OPT_MADVISE},
+	{"inspect", required_argument, 0, OPT_INSPECT},
+	{"cache", required_argument, 0, OPT_CACHE},
+	{"dest", required_argument, 0, OPT_DEST},
+	{"dest-dir", required_argument, 0, OPT_DEST_DIR},
+	{"drain", required_argument, 0, OPT_DRAIN},
+	{"verify", required_argument, 0, OPT_VERIFY},
+	{"cache-dir", required_argument, 0, OPT_CACHE_DIR},
+	{"timeout", required_argument, 0, OPT_TIMEOUT},
+	{"no-probes", no_argument, 0, OPT_NO_PROBES},
+	{"no-pin", no_argument, 0, OPT_NO_PIN},
+	{"checkpoint", required_argument, 0, OPT_CHECKPOINT},
+	{"no-deadlines", no_argument, 0, OPT_NO_DEADLINES},
+	{"shutdown-after", required_argument, 0, OPT_SHUTDOWN_AFTER},
+	{"kill-after", required_argument, 0, OPT_KILL_AFTER},
+	{"stall-peer", required_argument, 0, OPT_STALL_PEER},
+	{"help", no_argument, 0, OPT_HELP},
+};
+#define MATRIX_NOPTS (sizeof matrix_longopts / sizeof matrix_longopts[0])
+
+/* matrix_longopts followed by a command's own options and the terminator. */
+static void longopts_with(struct option *out, const struct option *own, size_t nown)
+{
+	memcpy(out, matrix_longopts, sizeof matrix_longopts);
+	memcpy(out + MATRIX_NOPTS, own, nown * sizeof *own);
+	memset(out + MATRIX_NOPTS + nown, 0, sizeof *out);
+}
 
 /* getopt_long prints its own message for unknown options; make it ours. */
 static _Noreturn void bad_option(const char *cmd, char **argv)
@@ -407,7 +473,9 @@ static const char run_help[] =
 
 static int cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {MATRIX_LONGOPTS, {"out", required_argument, 0, OPT_OUT}, {0, 0, 0, 0}};
+	static const struct option own[] = {{"out", required_argument, 0, OPT_OUT}};
+	struct option longopts[MATRIX_NOPTS + 2];
+	longopts_with(longopts, own, 1);
 	struct run_opts o;
 	defaults(&o);
 	opterr = 0;
@@ -467,10 +535,10 @@ static const char all_help[] =
 static int cmd_all(int argc, char **argv)
 {
 	static const char *const profiles[] = {"quick", "full"};
-	static const struct option longopts[] = {MATRIX_LONGOPTS,
-						 {"profile", required_argument, 0, OPT_PROFILE},
-						 {"out-dir", required_argument, 0, OPT_OUT_DIR},
-						 {0, 0, 0, 0}};
+	static const struct option own[] = {{"profile", required_argument, 0, OPT_PROFILE},
+					    {"out-dir", required_argument, 0, OPT_OUT_DIR}};
+	struct option longopts[MATRIX_NOPTS + 3];
+	longopts_with(longopts, own, 2);
 	/* The profile sets the defaults; explicit options override them, so
 	 * look for --profile first. */
 	int profile = 0;

@@ -61,7 +61,7 @@ void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells)
 		double tput[c->nruns ? c->nruns : 1], user[c->nruns ? c->nruns : 1], sys[c->nruns ? c->nruns : 1];
 		for (size_t k = 0; k < c->nruns; k++) {
 			const struct zc_run *r = &c->runs[k];
-			if (r->warmup || !r->elapsed_ns || !r->bytes)
+			if (r->warmup || !r->measured || !r->elapsed_ns || !r->bytes)
 				continue;
 			tput[n] = (double)r->bytes / GIB * 1e9 / (double)r->elapsed_ns;
 			user[n] = (double)r->user_ns / 1e9 * GIB / (double)r->bytes;

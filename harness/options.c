@@ -88,6 +88,29 @@ int zc_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out, con
 	return 0;
 }
 
+int zc_parse_duration(const char *s, uint64_t *ns, const char **why)
+{
+	uint64_t v;
+	if (parse_digits(&s, &v, why) != 0)
+		return -1;
+	static const struct {
+		const char *unit;
+		uint64_t ns;
+	} units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(s, units[i].unit) != 0)
+			continue;
+		if (v > UINT64_MAX / units[i].ns) {
+			*why = "is too large";
+			return -1;
+		}
+		*ns = v * units[i].ns;
+		return 0;
+	}
+	*why = "needs a unit (ns, us, ms or s)";
+	return -1;
+}
+
 void zc_format_bytes(uint64_t n, char *buf, size_t len)
 {
 	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -148,6 +171,15 @@ int zc_choice_arg(const char *opt, const char *v, const char *const *choices, si
 		snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s", i ? ", " : "", choices[i]);
 	}
 	zc_usage_error("%s '%s' is not a valid choice (valid: %s)", opt, v, valid);
+}
+
+uint64_t zc_duration_arg(const char *opt, const char *v)
+{
+	uint64_t ns;
+	const char *why;
+	if (zc_parse_duration(v, &ns, &why) != 0)
+		zc_usage_error("%s '%s' %s", opt, v, why);
+	return ns;
 }
 
 size_t zc_split_list(const char *opt, const char *list, char **items, size_t max, char **storage)

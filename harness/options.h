@@ -14,6 +14,11 @@ int zc_parse_size(const char *s, uint64_t *out, const char **why);
 /* A whole number in [min, max]. Same return convention. */
 int zc_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **why);
 
+/* "250ms", "2s", "500us", "100000ns": a duration with its unit, into
+ * nanoseconds. Same return convention. */
+int zc_parse_duration(const char *s, uint64_t *ns, const char **why);
+uint64_t zc_duration_arg(const char *opt, const char *v);
+
 /* Format a byte count the way the human output shows it ("256 MiB", "1.5 GiB"). */
 void zc_format_bytes(uint64_t n, char *buf, size_t len);
 

@@ -25,14 +25,38 @@ static json_t *summary_object(const struct zc_summary *s)
 			 s->ci_level);
 }
 
+static json_t *int_or_null(bool have, uint64_t v)
+{
+	return have ? json_integer((json_int_t)v) : json_null();
+}
+
 static json_t *run_json(const struct zc_run *r, size_t index, bool outlier, const char *const *stat_names)
 {
-	json_t *j = json_pack("{s:I,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "index", (json_int_t)index, "warmup",
-			      r->warmup, "verified", r->verified, "bytes", (json_int_t)r->bytes, "elapsed_ns",
-			      (json_int_t)r->elapsed_ns, "user_ns", (json_int_t)r->user_ns, "sys_ns",
-			      (json_int_t)r->sys_ns, "voluntary_ctxt_switches", (json_int_t)r->nvcsw,
-			      "involuntary_ctxt_switches", (json_int_t)r->nivcsw, "minor_faults", (json_int_t)r->minflt,
-			      "major_faults", (json_int_t)r->majflt);
+	json_t *j = json_pack("{s:I,s:b,s:b,s:I}", "index", (json_int_t)index, "warmup", r->warmup, "verified",
+			      r->verified, "bytes", (json_int_t)r->bytes);
+	/* A subject killed before it could report has no window figures. */
+	bool m = r->measured;
+	json_object_set_new(j, "elapsed_ns", int_or_null(m, r->elapsed_ns));
+	json_object_set_new(j, "user_ns", int_or_null(m, r->user_ns));
+	json_object_set_new(j, "sys_ns", int_or_null(m, r->sys_ns));
+	json_object_set_new(j, "voluntary_ctxt_switches", int_or_null(m, (uint64_t)r->nvcsw));
+	json_object_set_new(j, "involuntary_ctxt_switches", int_or_null(m, (uint64_t)r->nivcsw));
+	json_object_set_new(j, "minor_faults", int_or_null(m, (uint64_t)r->minflt));
+	json_object_set_new(j, "major_faults", int_or_null(m, (uint64_t)r->majflt));
+	if (r->shutdown) {
+		bool signalled = !r->finished_before_signal;
+		json_t *sd = json_pack("{s:b,s:b}", "finished_before_signal", r->finished_before_signal, "killed",
+				       r->killed);
+		json_object_set_new(sd, "signal_to_stop_ns", int_or_null(m && signalled, r->stop_to_return_ns));
+		json_object_set_new(sd, "signal_to_exit_ns", int_or_null(signalled, r->signal_to_exit_ns));
+		json_object_set_new(sd, "in_flight_bytes_at_signal", int_or_null(m && signalled, r->in_flight_at_signal));
+		json_object_set_new(sd, "delivered_bytes_at_signal", int_or_null(m && signalled, r->delivered_at_signal));
+		json_object_set_new(sd, "drained_after_signal_bytes",
+				    int_or_null(m && signalled, r->bytes - r->delivered_at_signal));
+		json_object_set_new(sd, "delivered_bytes", json_integer((json_int_t)r->bytes));
+		json_object_set_new(sd, "stranded_bytes", int_or_null(m, r->stranded));
+		json_object_set_new(j, "shutdown", sd);
+	}
 	json_object_set_new(j, "outlier", r->warmup ? json_null() : json_boolean(outlier));
 	json_object_set_new(j, "peer_user_ns",
 			    r->have_peer_usage ? json_integer((json_int_t)r->peer_user_ns) : json_null());
@@ -94,12 +118,55 @@ static double median_per_gib(const struct zc_cell *c, size_t off)
 	size_t n = 0;
 	for (size_t i = 0; i < c->nruns; i++) {
 		const struct zc_run *r = &c->runs[i];
-		if (r->warmup || r->bytes == 0)
+		if (r->warmup || !r->measured || r->bytes == 0)
 			continue;
 		uint64_t x = *(const uint64_t *)((const char *)r + off);
 		v[n++] = (double)x * GIB / (double)r->bytes;
 	}
 	return n ? zc_median(v, n) : 0;
+}
+
+/* Median and max of a per-run figure over the signalled shutdown runs. */
+static json_t *median_max(const struct zc_cell *c, size_t off, bool need_measured)
+{
+	double v[c->nruns ? c->nruns : 1];
+	size_t n = 0;
+	for (size_t i = 0; i < c->nruns; i++) {
+		const struct zc_run *r = &c->runs[i];
+		if (r->warmup || !r->shutdown || r->finished_before_signal || (need_measured && !r->measured))
+			continue;
+		v[n++] = (double)*(const uint64_t *)((const char *)r + off);
+	}
+	if (n == 0)
+		return json_null();
+	double max = v[0];
+	for (size_t i = 1; i < n; i++)
+		max = v[i] > max ? v[i] : max;
+	return json_pack("{s:f,s:f}", "median", zc_median(v, n), "max", max);
+}
+
+/* The shutdown benchmark's figures for a cell, or NULL when it did not run. */
+static json_t *shutdown_summary(const struct zc_cell *c)
+{
+	size_t runs = 0, killed = 0, early = 0;
+	for (size_t i = 0; i < c->nruns; i++) {
+		const struct zc_run *r = &c->runs[i];
+		if (r->warmup || !r->shutdown)
+			continue;
+		runs++;
+		killed += r->killed;
+		early += r->finished_before_signal;
+	}
+	if (runs == 0)
+		return NULL;
+	json_t *j = json_pack("{s:I,s:I,s:I}", "runs", (json_int_t)runs, "killed_runs", (json_int_t)killed,
+			      "finished_before_signal_runs", (json_int_t)early);
+	json_object_set_new(j, "signal_to_stop_ns", median_max(c, offsetof(struct zc_run, stop_to_return_ns), true));
+	json_object_set_new(j, "signal_to_exit_ns", median_max(c, offsetof(struct zc_run, signal_to_exit_ns), false));
+	json_object_set_new(j, "in_flight_bytes_at_signal",
+			    median_max(c, offsetof(struct zc_run, in_flight_at_signal), true));
+	json_object_set_new(j, "stranded_bytes", median_max(c, offsetof(struct zc_run, stranded), true));
+	return j;
 }
 
 json_t *zc_cell_json(const struct zc_cell *c)
@@ -115,7 +182,7 @@ json_t *zc_cell_json(const struct zc_cell *c)
 	size_t measured_idx[c->nruns ? c->nruns : 1];
 	for (size_t i = 0; i < c->nruns; i++) {
 		const struct zc_run *r = &c->runs[i];
-		if (r->warmup)
+		if (r->warmup || !r->measured)
 			continue;
 		measured_idx[n] = i;
 		tput[n++] = r->elapsed_ns ? (double)r->bytes * 1e9 / (double)r->elapsed_ns : 0;
@@ -132,14 +199,20 @@ json_t *zc_cell_json(const struct zc_cell *c)
 	}
 	json_object_set_new(j, "runs", runs);
 
+	json_t *shutdown = shutdown_summary(c);
 	if (n == 0) {
-		json_object_set_new(j, "summary", json_null());
+		json_object_set_new(j, "summary",
+				    shutdown ? json_pack("{s:I,s:n,s:o}", "runs", (json_int_t)0, "throughput_bps",
+							 "shutdown", shutdown)
+					     : json_null());
 		return j;
 	}
 	struct zc_summary s;
 	zc_summarize(tput, n, &s);
 	json_t *sum = json_pack("{s:I,s:o,s:I}", "runs", (json_int_t)n, "throughput_bps", summary_object(&s),
 				"outliers", (json_int_t)noutliers);
+	if (shutdown)
+		json_object_set_new(sum, "shutdown", shutdown);
 	json_object_set_new(sum, "cpu_ns_per_gib",
 			    json_pack("{s:f,s:f}", "user", median_per_gib(c, offsetof(struct zc_run, user_ns)), "sys",
 				      median_per_gib(c, offsetof(struct zc_run, sys_ns))));

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cell.h"
@@ -40,28 +41,35 @@ static void set_reason(struct zc_cell *c, enum zc_status st, const char *fmt, ..
 	c->status = st;
 }
 
-/* Read exactly len bytes from fd, waking every 100 ms to look for an
- * interruption, giving up after timeout_ms. Returns 0, -1 on end of file or
- * error, -2 on timeout, -3 when interrupted. */
-static int read_msg(int fd, void *buf, size_t len, unsigned long timeout_ms, const volatile sig_atomic_t *intr)
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Read exactly len bytes from fd, waking at least every 100 ms to look for
+ * an interruption, giving up after timeout_ns. Returns 0, -1 on end of file
+ * or error, -2 on timeout, -3 when interrupted. */
+static int read_msg(int fd, void *buf, size_t len, uint64_t timeout_ns, const volatile sig_atomic_t *intr)
 {
 	size_t got = 0;
-	unsigned long waited = 0;
+	uint64_t deadline = mono_ns() + timeout_ns;
 	while (got < len) {
 		if (intr && *intr)
 			return -3;
+		uint64_t now = mono_ns();
+		if (now >= deadline)
+			return -2;
+		uint64_t left_ms = (deadline - now + 999999) / 1000000;
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		int rc = poll(&pfd, 1, 100);
+		int rc = poll(&pfd, 1, left_ms < 100 ? (int)left_ms : 100);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc < 0)
 			return -1;
-		if (rc == 0) {
-			waited += 100;
-			if (waited >= timeout_ms)
-				return -2;
+		if (rc == 0)
 			continue;
-		}
 		ssize_t n = read(fd, (char *)buf + got, len - got);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -87,6 +95,24 @@ static void reap(pid_t pid, bool kill_first)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+}
+
+/* Stop a subject that is mid-window because the harness was interrupted:
+ * SIGTERM, so it stops at its next checkpoint and drains, then SIGKILL if it
+ * is not gone within the kill bound. */
+static void stop_subject(pid_t pid, uint64_t kill_after_ns)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	for (uint64_t deadline = mono_ns() + kill_after_ns; mono_ns() < deadline;) {
+		pid_t r = waitpid(pid, NULL, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return;
+		struct timespec ts = {0, 5 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	reap(pid, true);
 }
 
 static int append_run(struct zc_cell *c, const struct zc_run *r)
@@ -125,7 +151,72 @@ void zc_cell_wl_params(const struct zc_env *env, const struct zc_cell *cell, boo
 		.dest_base = cell->dest_base,
 		.peer_cpu = env->peer_cpu,
 		.drain = p->drain,
+		.checkpoint_ms = p->checkpoint_ms,
+		.deadlines = p->deadlines,
+		.stall_after = p->stall_after,
 	};
+}
+
+/* Judge a finished run and fill the parts of run that the messages carry.
+ * Returns 0 when the run counts. */
+static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_msg, int frc, const char *err,
+		 const struct zc_sink_report *rep, struct zc_run *run)
+{
+	const struct zc_cell_params *p = &cell->p;
+	/* A run stopped by a signal delivers less than the size: the sinks must
+	 * then hold exactly what the subject says it delivered. */
+	bool stopped = run->killed || (have_msg && m->stop_requested);
+	uint64_t delivered = have_msg ? m->moved : rep->received / p->workload->nsinks;
+	uint64_t expect = stopped ? delivered : p->size;
+	if (have_msg && m->err && m->moved == 0 && unsupported_errno(m->err)) {
+		set_reason(cell, ZC_SKIPPED, "%s: %s", m->what, strerror(m->err));
+	} else if (have_msg && m->err) {
+		set_reason(cell, ZC_FAILED, "%s: %s (after %" PRIu64 " bytes)", m->what, strerror(m->err), m->moved);
+	} else if (frc != 0) {
+		set_reason(cell, ZC_FAILED, "sink: %s", err);
+	} else if (rep->err) {
+		set_reason(cell, ZC_FAILED, "peer %s: %s", rep->what, strerror(rep->err));
+	} else if (!stopped && m->moved != p->size) {
+		set_reason(cell, ZC_FAILED, "strategy moved %" PRIu64 " of %" PRIu64 " bytes", m->moved, p->size);
+	} else if (rep->received != expect * p->workload->nsinks) {
+		/* Each sink gets every byte: a workload with two sinks receives twice. */
+		set_reason(cell, ZC_FAILED, "sinks received %" PRIu64 " bytes, the subject delivered %" PRIu64 " to each of %u",
+			   rep->received, expect, p->workload->nsinks);
+	} else if (rep->mismatch_at >= 0) {
+		if (p->streams > 1 || p->workload->nsinks > 1)
+			set_reason(cell, ZC_FAILED,
+				   "verification failed: first wrong byte at offset %" PRId64 " of stream %d, sink %d",
+				   rep->mismatch_at, rep->mismatch_stream, rep->mismatch_sink);
+		else
+			set_reason(cell, ZC_FAILED, "verification failed: first wrong byte at offset %" PRId64,
+				   rep->mismatch_at);
+	} else if (have_msg && !stopped && p->inspect == ZC_INSPECT_CHECKSUM && !m->checksummed) {
+		set_reason(cell, ZC_FAILED, "checksum mismatch: %s", m->checksum_error);
+	} else {
+		run->bytes = delivered;
+		run->have_peer_usage = rep->have_peer_usage;
+		run->peer_user_ns = rep->peer_user_ns;
+		run->peer_sys_ns = rep->peer_sys_ns;
+		if (have_msg) {
+			run->measured = true;
+			run->elapsed_ns = m->elapsed_ns;
+			run->user_ns = m->user_ns;
+			run->sys_ns = m->sys_ns;
+			run->nvcsw = m->nvcsw;
+			run->nivcsw = m->nivcsw;
+			run->minflt = m->minflt;
+			run->majflt = m->majflt;
+			memcpy(run->stats, m->stats, sizeof run->stats);
+			run->checksummed = m->checksummed && !stopped;
+			run->crc = m->crc;
+			run->stop_to_return_ns = m->stop_to_return_ns;
+			run->in_flight_at_signal = m->in_flight_at_stop;
+			run->delivered_at_signal = m->moved_at_stop;
+			run->stranded = m->stranded;
+		}
+		return 0;
+	}
+	return -1;
 }
 
 int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, bool verify)
@@ -133,8 +224,11 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 	const struct zc_cell_params *p = &cell->p;
 	char err[512] = "";
 	struct zc_wl_params wp;
-	zc_cell_wl_params(env, cell, verify, &wp);
-	struct zc_run run = {.warmup = warmup, .verified = verify, .source_cached_bytes = -1};
+	/* A run stopped early is checked byte by byte: what it delivered is
+	 * the figure under test. */
+	bool shutdown = p->shutdown_after_ns > 0 && !warmup;
+	zc_cell_wl_params(env, cell, verify || shutdown, &wp);
+	struct zc_run run = {.warmup = warmup, .verified = verify || shutdown, .source_cached_bytes = -1};
 
 	if (p->workload->source == ZC_EP_FILE) {
 		if (p->cache_cold && zc_cache_evict(cell->source_path, err, sizeof err) != 0) {
@@ -176,9 +270,10 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 	zc_wl_parent_side(&wr); /* the subject and the peer hold their own ends */
 
 	int rc = -1;
+	uint64_t timeout_ns = (uint64_t)env->run_timeout_ms * 1000000ull;
 	struct zc_ready_msg ready;
 	struct zc_result_msg m;
-	int got = read_msg(up[0], &ready, sizeof ready, env->run_timeout_ms, env->interrupted);
+	int got = read_msg(up[0], &ready, sizeof ready, timeout_ns, env->interrupted);
 	if (got == -3) {
 		set_reason(cell, ZC_INTERRUPTED, "interrupted");
 		goto kill_all;
@@ -197,66 +292,57 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 		set_reason(cell, ZC_FAILED, "cannot start the run: %s", strerror(errno));
 		goto kill_all;
 	}
-	got = read_msg(up[0], &m, sizeof m, env->run_timeout_ms, env->interrupted);
+	uint64_t signal_at = 0;
+	if (shutdown) {
+		/* The shutdown benchmark: SIGTERM mid-transfer, then the subject
+		 * has until the kill bound to stop, drain and report. */
+		run.shutdown = true;
+		got = read_msg(up[0], &m, sizeof m, p->shutdown_after_ns, env->interrupted);
+		if (got == -2) {
+			kill(pid, SIGTERM);
+			signal_at = mono_ns();
+			got = read_msg(up[0], &m, sizeof m, p->kill_after_ns, env->interrupted);
+			if (got == -2) {
+				reap(pid, true);
+				run.killed = true;
+				run.signal_to_exit_ns = mono_ns() - signal_at;
+				pid = -1;
+			}
+		} else if (got == 0) {
+			run.finished_before_signal = true;
+		}
+	} else {
+		got = read_msg(up[0], &m, sizeof m, timeout_ns, env->interrupted);
+	}
 	if (got == -3) {
 		set_reason(cell, ZC_INTERRUPTED, "interrupted");
 		goto kill_all;
 	}
-	if (got != 0) {
+	if (got != 0 && !run.killed) {
 		if (got == -2)
 			set_reason(cell, ZC_FAILED, "subject did not finish within %lu ms", env->run_timeout_ms);
 		else
 			set_reason(cell, ZC_FAILED, "subject died during its window");
 		goto kill_all;
 	}
-	run.counters = zc_probes_collect(env->probes, pid);
-	reap(pid, false);
-	pid = -1;
+	if (!run.killed) {
+		run.counters = zc_probes_collect(env->probes, pid);
+		reap(pid, false);
+		pid = -1;
+		if (signal_at)
+			run.signal_to_exit_ns = mono_ns() - signal_at;
+	}
+	/* A stalled peer resumes once the subject is gone, and drains what the
+	 * kernel still holds, so every delivered byte is counted and checked. */
+	if (wr.peer > 0 && p->stall_after != UINT64_MAX)
+		kill(wr.peer, SIGUSR1);
 
 	struct zc_sink_report rep;
 	err[0] = 0;
 	int frc = zc_wl_finish(&wp, &wr, &rep, err, sizeof err);
-	snprintf(cell->path, sizeof cell->path, "%s", m.path);
-	/* Each sink gets every byte: a workload with two sinks receives twice. */
-	uint64_t expect_sinks = p->size * p->workload->nsinks;
-	if (m.err && m.moved == 0 && unsupported_errno(m.err)) {
-		set_reason(cell, ZC_SKIPPED, "%s: %s", m.what, strerror(m.err));
-	} else if (m.err) {
-		set_reason(cell, ZC_FAILED, "%s: %s (after %" PRIu64 " bytes)", m.what, strerror(m.err), m.moved);
-	} else if (frc != 0) {
-		set_reason(cell, ZC_FAILED, "sink: %s", err);
-	} else if (rep.err) {
-		set_reason(cell, ZC_FAILED, "peer %s: %s", rep.what, strerror(rep.err));
-	} else if (m.moved != p->size) {
-		set_reason(cell, ZC_FAILED, "strategy moved %" PRIu64 " of %" PRIu64 " bytes", m.moved, p->size);
-	} else if (rep.received != expect_sinks) {
-		set_reason(cell, ZC_FAILED, "sinks received %" PRIu64 " of %" PRIu64 " bytes", rep.received,
-			   expect_sinks);
-	} else if (rep.mismatch_at >= 0) {
-		if (p->streams > 1 || p->workload->nsinks > 1)
-			set_reason(cell, ZC_FAILED,
-				   "verification failed: first wrong byte at offset %" PRId64 " of stream %d, sink %d",
-				   rep.mismatch_at, rep.mismatch_stream, rep.mismatch_sink);
-		else
-			set_reason(cell, ZC_FAILED, "verification failed: first wrong byte at offset %" PRId64,
-				   rep.mismatch_at);
-	} else if (p->inspect == ZC_INSPECT_CHECKSUM && !m.checksummed) {
-		set_reason(cell, ZC_FAILED, "checksum mismatch: %s", m.checksum_error);
-	} else {
-		run.bytes = m.moved;
-		run.elapsed_ns = m.elapsed_ns;
-		run.user_ns = m.user_ns;
-		run.sys_ns = m.sys_ns;
-		run.nvcsw = m.nvcsw;
-		run.nivcsw = m.nivcsw;
-		run.minflt = m.minflt;
-		run.majflt = m.majflt;
-		memcpy(run.stats, m.stats, sizeof run.stats);
-		run.checksummed = m.checksummed;
-		run.crc = m.crc;
-		run.have_peer_usage = rep.have_peer_usage;
-		run.peer_user_ns = rep.peer_user_ns;
-		run.peer_sys_ns = rep.peer_sys_ns;
+	if (!run.killed)
+		snprintf(cell->path, sizeof cell->path, "%s", m.path);
+	if (judge(cell, &m, !run.killed, frc, err, &rep, &run) == 0) {
 		if (append_run(cell, &run) == 0) {
 			cell->verified_once |= verify;
 			rc = 0;
@@ -271,7 +357,7 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 	return rc;
 
 kill_all:
-	reap(pid, true);
+	stop_subject(pid, p->kill_after_ns ? p->kill_after_ns : 2000000000ull);
 	zc_wl_abort(&wr);
 	close(up[0]);
 	close(down[1]);

@@ -9,7 +9,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <linux/sockios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,17 +36,95 @@ struct stream {
 	unsigned ndst;
 	struct zc_transfer_result tr;
 	pthread_barrier_t *start, *done;
+	pid_t tid;	   /* the thread running it, for interrupting blocked calls */
+	int pipes[4];	   /* the strategy's own pipes (read ends) */
+	unsigned npipes;
 };
 
 /* Set by SIGTERM or SIGINT: every stream stops taking new data at its next
  * checkpoint, drains what it has in flight, and the subject reports exactly
- * what was delivered. The subject is one process, so one flag. */
+ * what was delivered. The subject is one process with one window, so the
+ * handlers work on this one record. */
 static volatile sig_atomic_t stop_requested;
+static struct {
+	struct stream *streams; /* set before the window opens */
+	unsigned n;
+	unsigned checkpoint_ms;
+	bool interrupt_blocked; /* false for the blind variant (--no-deadlines) */
+	volatile uint64_t at_ns; /* when the request arrived */
+	uint64_t moved_at;	/* bytes delivered by then */
+	uint64_t in_flight;	/* bytes in the streams' pipes and socket queues then */
+} stop;
+
+static uint64_t now_ns(void);
+
+/* Bytes queued in fd: unread in a pipe or a receive queue (FIONREAD), or
+ * unsent in a socket's send queue (SIOCOUTQ). */
+static uint64_t queued(int fd, unsigned long req)
+{
+	int v = 0;
+	return fd >= 0 && ioctl(fd, req, &v) == 0 && v > 0 ? (uint64_t)v : 0;
+}
 
 static void on_stop(int sig)
 {
 	(void)sig;
+	if (stop_requested)
+		return;
+	int saved = errno;
+	stop.at_ns = now_ns();
+	for (unsigned k = 0; k < stop.n; k++) {
+		struct stream *st = &stop.streams[k];
+		/* A plain aligned 64-bit load: the count is never torn on x86-64,
+		 * and it is read once, for the record. */
+		stop.moved_at += __atomic_load_n(&st->tr.moved, __ATOMIC_RELAXED);
+		for (unsigned i = 0; i < st->npipes; i++)
+			stop.in_flight += queued(st->pipes[i], FIONREAD);
+		for (unsigned j = 0; j < st->ndst; j++)
+			if (st->cp->dst_kind & (ZC_EP_TCP | ZC_EP_UNIX))
+				stop.in_flight += queued(st->dst[j], SIOCOUTQ);
+			else if (st->cp->dst_kind == ZC_EP_PIPE)
+				stop.in_flight += queued(st->dst[j], FIONREAD);
+		if (st->cp->src_kind & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE))
+			stop.in_flight += queued(st->src[0], FIONREAD);
+	}
 	stop_requested = 1;
+	/* From now on interrupt every blocked call at each checkpoint, so even
+	 * a call with no deadline of its own (a pipe) returns to its loop. */
+	if (stop.interrupt_blocked) {
+		struct itimerval it = {.it_interval = {.tv_sec = stop.checkpoint_ms / 1000,
+						       .tv_usec = (stop.checkpoint_ms % 1000) * 1000}};
+		it.it_value = it.it_interval;
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
+	errno = saved;
+}
+
+/* Each checkpoint after a stop request: poke every stream's thread. */
+static void on_checkpoint(int sig)
+{
+	(void)sig;
+	int saved = errno;
+	for (unsigned k = 0; k < stop.n; k++)
+		if (stop.streams[k].tid > 0)
+			syscall(SYS_tgkill, getpid(), stop.streams[k].tid, SIGUSR1);
+	errno = saved;
+}
+
+static void on_poke(int sig)
+{
+	(void)sig; /* its only job is to make a blocked call return EINTR */
+}
+
+/* The blind variant: the stop request is taken by a thread of its own, as a
+ * runtime's signal thread would, so no blocked call is ever interrupted; the
+ * loops only see the flag when the kernel returns to them. */
+static void *signal_watcher(void *arg)
+{
+	const sigset_t *set = arg;
+	for (int sig; sigwait(set, &sig) == 0;)
+		on_stop(sig);
+	return NULL;
 }
 
 static uint64_t ns_of(struct timeval tv)
@@ -89,6 +171,7 @@ static void run_stream(struct stream *st)
 static void *stream_thread(void *arg)
 {
 	struct stream *st = arg;
+	st->tid = (pid_t)syscall(SYS_gettid);
 	pthread_barrier_wait(st->start);
 	run_stream(st);
 	pthread_barrier_wait(st->done);
@@ -181,12 +264,29 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 			       struct zc_wl_run *wr, int from_parent, int to_parent)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* no subject outlives the harness */
+	/* No SA_RESTART: a blocked call must return to its loop. */
 	struct sigaction sa = {.sa_handler = on_stop};
-	sigemptyset(&sa.sa_mask);
+	sigfillset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_checkpoint;
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_poke;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 	zc_wl_subject_side(wr);
 	zc_pin_cpu(env->subject_cpu);
+	static sigset_t stop_signals;
+	if (!cell->p.deadlines) {
+		sigemptyset(&stop_signals);
+		sigaddset(&stop_signals, SIGTERM);
+		sigaddset(&stop_signals, SIGINT);
+		pthread_sigmask(SIG_BLOCK, &stop_signals, NULL); /* inherited by every stream thread */
+		pthread_t w;
+		int e = pthread_create(&w, NULL, signal_watcher, &stop_signals);
+		if (e)
+			not_ready(to_parent, e, "pthread_create (signal watcher) failed");
+	}
 
 	const struct zc_cell_params *p = &cell->p;
 	const struct zc_strategy *s = p->strategy;
@@ -201,15 +301,25 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		.inspect = p->inspect,
 		.src_kind = p->workload->source,
 		.dst_kind = p->workload->sink,
+		.checkpoint_ms = p->checkpoint_ms,
 		.stop = &stop_requested,
+		.stop_at_ns = &stop.at_ns,
 	};
 	unsigned n = p->streams;
 	struct stream *st = calloc(n, sizeof *st);
 	pthread_t *tid = calloc(n, sizeof *tid);
 	if (!st || !tid)
 		not_ready(to_parent, ENOMEM, "out of memory");
-	for (unsigned k = 0; k < n; k++)
+	for (unsigned k = 0; k < n; k++) {
 		open_stream(&st[k], k, cell, wp, wr, &cp, to_parent);
+		if (s->pipe_fds)
+			st[k].npipes = s->pipe_fds(st[k].state, st[k].pipes, 4);
+	}
+	st[0].tid = n == 1 ? (pid_t)syscall(SYS_gettid) : 0;
+	stop.streams = st;
+	stop.n = n;
+	stop.checkpoint_ms = p->checkpoint_ms ? p->checkpoint_ms : ZC_CHECKPOINT_MS;
+	stop.interrupt_blocked = p->deadlines;
 
 	/* Streams beyond one run on threads started now, parked on a barrier
 	 * that the window opens. */
@@ -252,6 +362,15 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 	uint64_t t1 = now_ns();
 	zc_probes_window_end(env->probes);
 	getrusage(RUSAGE_SELF, &r1);
+	/* No more checkpoint pokes: the copy is over. Block further stop
+	 * signals too, so the record below is read once, complete. */
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
+	setitimer(ITIMER_REAL, &(struct itimerval){0}, NULL);
 
 	struct zc_result_msg m = {0};
 	m.elapsed_ns = t1 - t0;
@@ -261,6 +380,12 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 	m.nivcsw = r1.ru_nivcsw - r0.ru_nivcsw;
 	m.minflt = r1.ru_minflt - r0.ru_minflt;
 	m.majflt = r1.ru_majflt - r0.ru_majflt;
+	if (stop_requested) {
+		m.stop_requested = true;
+		m.stop_to_return_ns = t1 > stop.at_ns ? t1 - stop.at_ns : 0;
+		m.moved_at_stop = stop.moved_at;
+		m.in_flight_at_stop = stop.in_flight;
+	}
 	uint32_t want_crc = p->inspect == ZC_INSPECT_CHECKSUM ? expected_crc(wp) : 0;
 	m.checksummed = p->inspect == ZC_INSPECT_CHECKSUM;
 	for (unsigned k = 0; k < n; k++) {
@@ -279,6 +404,7 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		}
 		m.stopped |= tr->stopped;
 		m.moved += tr->moved;
+		m.stranded += tr->stranded;
 		for (unsigned i = 0; i < ZC_MAX_STATS; i++)
 			m.stats[i] += tr->stats[i];
 		if (k == 0) {

@@ -25,6 +25,12 @@ struct zc_result_msg {
 	bool checksummed; /* --inspect checksum ran and every stream's CRC matched */
 	uint32_t crc;	  /* stream 0's CRC32C */
 	char checksum_error[96];
+	/* A stop request (SIGTERM/SIGINT) during the window. */
+	bool stop_requested;
+	uint64_t stop_to_return_ns; /* from the signal to every loop having returned */
+	uint64_t moved_at_stop;	    /* bytes delivered when it arrived */
+	uint64_t in_flight_at_stop; /* bytes in pipes and socket queues when it arrived */
+	uint64_t stranded;	    /* bytes taken in but never delivered (stalled sinks) */
 };
 
 /* Runs in the forked child: set up, report ready, wait for the go byte,

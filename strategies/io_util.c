@@ -3,40 +3,74 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 _Thread_local unsigned zc_thread_index;
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int zc_wait_ready(int fd, short events, const struct zc_copy_params *p)
 {
+	bool draining = events & POLLOUT;
+	uint64_t give_up = 0; /* once stopping: the end of the one checkpoint a sink gets (ns) */
 	for (;;) {
-		if (zc_stop_requested(p))
+		bool stopping = zc_stop_requested(p);
+		/* After a stop request no new data is taken in; data already read
+		 * is still written out, unless the sink takes nothing for a whole
+		 * checkpoint (a stalled peer). */
+		if (stopping && !draining)
 			return ECANCELED;
+		unsigned wait = zc_checkpoint_ms(p);
+		if (stopping) {
+			uint64_t now = mono_ns();
+			if (!give_up)
+				give_up = (p->stop_at_ns && *p->stop_at_ns ? *p->stop_at_ns : now) +
+					  (uint64_t)wait * 1000000ull;
+			if (now >= give_up)
+				return ECANCELED;
+			wait = (unsigned)((give_up - now + 999999) / 1000000);
+		}
 		struct pollfd pfd = {.fd = fd, .events = events};
-		int rc = poll(&pfd, 1, ZC_CHECKPOINT_MS);
+		int rc = poll(&pfd, 1, (int)wait);
 		if (rc > 0)
 			return 0;
-		if (rc == 0)
-			continue; /* a checkpoint: look at the stop flag again */
-		if (errno != EINTR)
+		if (rc < 0 && errno != EINTR)
 			return errno;
+		/* A checkpoint passed, or the subject interrupted the wait (it does
+		 * so at every checkpoint after a stop): look at the flag again. */
 	}
 }
 
-int zc_write_all(int fd, const void *buf, size_t n, const struct zc_copy_params *p)
+int zc_write_progress(int fd, const void *buf, size_t n, const struct zc_copy_params *p, size_t *written)
 {
 	const char *at = buf;
+	*written = 0;
 	while (n > 0) {
+		/* Once stopping, every further call is gated by the one checkpoint
+		 * the sink gets, so partial writes cannot stretch it. */
+		if (zc_stop_requested(p)) {
+			int err = zc_wait_ready(fd, POLLOUT, p);
+			if (err)
+				return err;
+		}
 		ssize_t w = write(fd, at, n);
 		if (w > 0) {
 			at += w;
 			n -= (size_t)w;
+			*written += (size_t)w;
 			continue;
 		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
+		if (w < 0 && (errno == EINTR || errno == EAGAIN)) {
+			/* EINTR too: after a stop request the subject interrupts
+			 * blocked calls at every checkpoint. */
 			int err = zc_wait_ready(fd, POLLOUT, p);
 			if (err)
 				return err;
@@ -47,15 +81,19 @@ int zc_write_all(int fd, const void *buf, size_t n, const struct zc_copy_params 
 	return 0;
 }
 
+int zc_write_all(int fd, const void *buf, size_t n, const struct zc_copy_params *p)
+{
+	size_t written;
+	return zc_write_progress(fd, buf, n, p, &written);
+}
+
 ssize_t zc_read_some(int fd, void *buf, size_t n, const struct zc_copy_params *p)
 {
 	for (;;) {
 		ssize_t r = read(fd, buf, n);
 		if (r >= 0)
 			return r;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN) {
+		if (errno == EINTR || errno == EAGAIN) {
 			int err = zc_wait_ready(fd, POLLIN, p);
 			if (err)
 				return -err;
@@ -87,13 +125,32 @@ int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const stru
 		   struct zc_transfer_result *r)
 {
 	for (unsigned k = 0; k < io->ndst; k++) {
-		int err = zc_write_all(io->dst[k], buf, n, p);
+		size_t written;
+		int err = zc_write_progress(io->dst[k], buf, n, p, &written);
+		if (err == ECANCELED) {
+			/* Stopped on a stalled sink: what reached the first sink is
+			 * delivered, the rest of the buffer is stranded. */
+			if (k == 0)
+				r->moved += written;
+			r->stranded += n - (k == 0 ? written : 0);
+			r->stopped = true;
+			return err;
+		}
 		if (err) {
 			r->what = "write";
 			return err;
 		}
 	}
+	r->moved += n;
 	return 0;
+}
+
+bool zc_stopped_by(int err, struct zc_transfer_result *r)
+{
+	if (err != ECANCELED)
+		return false;
+	r->stopped = true;
+	return true;
 }
 
 void zc_copy_through(void *buf, size_t size, const struct zc_io *io, const struct zc_copy_params *p,
@@ -113,17 +170,19 @@ void zc_copy_through(void *buf, size_t size, const struct zc_io *io, const struc
 		if (n == 0)
 			return;
 		if (n < 0) {
-			r->err = (int)-n;
-			r->what = "read";
+			if (!zc_stopped_by((int)-n, r)) {
+				r->err = (int)-n;
+				r->what = "read";
+			}
 			return;
 		}
 		zc_inspect(p, buf, (size_t)n, r);
 		int err = zc_write_sinks(io, buf, (size_t)n, p, r);
 		if (err) {
-			r->err = err;
+			if (!r->stopped)
+				r->err = err;
 			return;
 		}
-		r->moved += (uint64_t)n;
 		if (zc_stop_requested(p)) {
 			r->stopped = true;
 			return;
@@ -140,11 +199,11 @@ void zc_write_memory(const struct zc_io *io, const struct zc_copy_params *p, str
 			r->crc = zc_crc32c(r->crc, io->src_mem + off, n);
 		int err = zc_write_sinks(io, io->src_mem + off, n, p, r);
 		if (err) {
-			r->err = err;
+			if (!r->stopped)
+				r->err = err;
 			return;
 		}
 		off += n;
-		r->moved += n;
 		if (zc_stop_requested(p)) {
 			r->stopped = true;
 			return;
@@ -194,6 +253,11 @@ int zc_splice_drain(int pipe_rd, int dst, size_t n, const struct zc_copy_params 
 	 * poll instead, so the loop regains control at every checkpoint. */
 	unsigned flags = SPLICE_F_MOVE | (p->dst_kind == ZC_EP_PIPE ? SPLICE_F_NONBLOCK : 0);
 	while (n > 0) {
+		if (zc_stop_requested(p)) {
+			int err = zc_wait_ready(dst, POLLOUT, p);
+			if (err)
+				return err;
+		}
 		ssize_t m = splice(pipe_rd, NULL, dst, NULL, n, flags);
 		if (m > 0) {
 			n -= (size_t)m;
@@ -202,20 +266,14 @@ int zc_splice_drain(int pipe_rd, int dst, size_t n, const struct zc_copy_params 
 		}
 		if (m == 0)
 			return EIO; /* the pipe cannot be empty while it holds our bytes */
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN)
+		if (errno != EINTR && errno != EAGAIN)
 			return errno;
 		/* Bytes in the pipe are drained even after a stop request: they
 		 * already left the source. Only a sink that takes nothing for a
 		 * whole checkpoint after the request ends the drain. */
-		bool stopping = zc_stop_requested(p);
-		struct pollfd pfd = {.fd = dst, .events = POLLOUT};
-		int rc = poll(&pfd, 1, ZC_CHECKPOINT_MS);
-		if (rc < 0 && errno != EINTR)
-			return errno;
-		if (rc == 0 && stopping)
-			return ETIMEDOUT;
+		int err = zc_wait_ready(dst, POLLOUT, p);
+		if (err)
+			return err; /* ECANCELED: stopped on a stalled sink, n bytes stranded */
 	}
 	return 0;
 }

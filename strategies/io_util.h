@@ -10,12 +10,14 @@
 #include "../workloads/crc32c.h"
 #include "../workloads/pattern.h"
 
-/* Poll timeout used when a descriptor says EAGAIN: the loop comes back at least
- * this often to look at the stop flag. */
+/* The default checkpoint: a loop comes back at least this often to look at
+ * the stop flag (--checkpoint sets it per run). */
 #define ZC_CHECKPOINT_MS 100
 
-/* Wait until fd is ready for events (POLLIN/POLLOUT) or a checkpoint passes.
- * Returns 0 to retry, or an errno (ECANCELED when a stop was requested). */
+/* Wait until fd is ready for events (POLLIN/POLLOUT), looking at the stop
+ * flag at every checkpoint. Returns 0 to retry, or an errno: ECANCELED when a
+ * stop was requested (at once for POLLIN: no new data is taken after a stop;
+ * for POLLOUT only once the sink took nothing for a whole checkpoint). */
 int zc_wait_ready(int fd, short events, const struct zc_copy_params *p);
 
 /* True once a stop was requested. */
@@ -28,8 +30,21 @@ static inline int zc_stop_requested(const struct zc_copy_params *p)
  * strategy can keep per-thread state without locks. */
 extern _Thread_local unsigned zc_thread_index;
 
-/* Write all n bytes of buf to fd. Returns 0 or an errno. */
+/* Write all n bytes of buf to fd. Returns 0 or an errno (ECANCELED: a stop
+ * was requested and the sink took nothing for a checkpoint). */
 int zc_write_all(int fd, const void *buf, size_t n, const struct zc_copy_params *p);
+/* The same, telling how many bytes were written before an error. */
+int zc_write_progress(int fd, const void *buf, size_t n, const struct zc_copy_params *p, size_t *written);
+
+/* The checkpoint interval of these parameters, in milliseconds. */
+static inline unsigned zc_checkpoint_ms(const struct zc_copy_params *p)
+{
+	return p && p->checkpoint_ms ? p->checkpoint_ms : ZC_CHECKPOINT_MS;
+}
+
+/* If err is ECANCELED (a stop request ended a wait), mark r stopped and
+ * return true; the caller then returns without an error. */
+bool zc_stopped_by(int err, struct zc_transfer_result *r);
 
 /* Read up to n bytes: retries EINTR, waits on EAGAIN. Returns bytes read
  * (0 at end of stream) or -errno. */
@@ -43,7 +58,8 @@ void zc_prefault(void *buf, size_t n);
  * redact them in place. Only strategies that see the data call this. */
 void zc_inspect(const struct zc_copy_params *p, void *buf, size_t n, struct zc_transfer_result *r);
 
-/* Write n bytes to every sink of io. Returns 0 or an errno; sets r->what. */
+/* Write n bytes to every sink of io and count them in r->moved. Returns 0 or
+ * an errno; sets r->what, or r->stopped and r->stranded on a stop. */
 int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const struct zc_copy_params *p,
 		   struct zc_transfer_result *r);
 
@@ -65,7 +81,8 @@ void zc_write_memory(const struct zc_io *io, const struct zc_copy_params *p, str
 int zc_pipe_open(int *rd, int *wr, size_t size, size_t *actual, const char **what);
 
 /* Splice exactly n bytes that are in the pipe to dst; *moved grows as they
- * go. Returns 0 or an errno. */
+ * go. Returns 0 or an errno; ECANCELED when a stop was requested and the
+ * sink stalled, with the bytes not moved left (stranded) in the pipe. */
 int zc_splice_drain(int pipe_rd, int dst, size_t n, const struct zc_copy_params *p, uint64_t *moved);
 
 #endif

@@ -39,8 +39,9 @@ static int rwv_prepare(void *state, const struct zc_copy_params *p, const struct
 }
 
 /* writev exactly `bytes` from the first buffers of s to fd, resuming short writes. */
-static int writev_all(int fd, const struct rwv_state *s, size_t bytes, const struct zc_copy_params *p)
+static int writev_all(int fd, const struct rwv_state *s, size_t bytes, const struct zc_copy_params *p, size_t *written)
 {
+	*written = 0;
 	struct iovec v[MAX_IOVECS];
 	unsigned cnt = 0;
 	for (unsigned i = 0; i < s->n && bytes > 0; i++) {
@@ -51,11 +52,14 @@ static int writev_all(int fd, const struct rwv_state *s, size_t bytes, const str
 	}
 	struct iovec *at = v;
 	while (cnt > 0) {
+		if (zc_stop_requested(p)) {
+			int err = zc_wait_ready(fd, POLLOUT, p);
+			if (err)
+				return err;
+		}
 		ssize_t w = writev(fd, at, (int)cnt);
 		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
+			if (errno == EINTR || errno == EAGAIN) {
 				int err = zc_wait_ready(fd, POLLOUT, p);
 				if (err)
 					return err;
@@ -64,6 +68,7 @@ static int writev_all(int fd, const struct rwv_state *s, size_t bytes, const str
 			return errno;
 		}
 		size_t done = (size_t)w;
+		*written += done;
 		while (cnt > 0 && done >= at->iov_len) {
 			done -= at->iov_len;
 			at++;
@@ -87,10 +92,14 @@ static void rwv_transfer(void *state, const struct zc_copy_params *p, const stru
 		if (n == 0)
 			return;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN && !zc_wait_ready(io->src, POLLIN, p))
-				continue;
+			if (errno == EINTR || errno == EAGAIN) {
+				int err = zc_wait_ready(io->src, POLLIN, p);
+				if (!err)
+					continue;
+				if (zc_stopped_by(err, r))
+					return;
+				errno = err;
+			}
 			r->err = errno;
 			r->what = "readv";
 			return;
@@ -102,7 +111,14 @@ static void rwv_transfer(void *state, const struct zc_copy_params *p, const stru
 			left -= part;
 		}
 		for (unsigned k = 0; k < io->ndst; k++) {
-			int err = writev_all(io->dst[k], s, (size_t)n, p);
+			size_t written;
+			int err = writev_all(io->dst[k], s, (size_t)n, p, &written);
+			if (zc_stopped_by(err, r)) {
+				if (k == 0)
+					r->moved += written;
+				r->stranded += (uint64_t)n - (k == 0 ? written : 0);
+				return;
+			}
 			if (err) {
 				r->err = err;
 				r->what = "writev";

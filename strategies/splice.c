@@ -38,12 +38,11 @@ static void splice_direct(const struct zc_copy_params *p, const struct zc_io *io
 		}
 		if (n == 0)
 			return;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN) {
+		if (errno == EINTR || errno == EAGAIN) {
 			/* Either end may be the one not ready: wait for both. */
-			struct pollfd pfd[2] = {{.fd = io->src, .events = POLLIN}, {.fd = io->dst[0], .events = POLLOUT}};
-			if (poll(pfd, 2, ZC_CHECKPOINT_MS) >= 0 || errno == EINTR)
+			struct pollfd pfd[2] = {{.fd = io->src, .events = POLLIN},
+						{.fd = io->dst[0], .events = POLLOUT}};
+			if (poll(pfd, 2, (int)zc_checkpoint_ms(p)) >= 0 || errno == EINTR)
 				continue;
 		}
 		r->err = errno;
@@ -69,7 +68,12 @@ static void splice_transfer(void *state, const struct zc_copy_params *p, const s
 		}
 		ssize_t n = splice(io->src, NULL, s->pipe_w, NULL, p->chunk, SPLICE_F_MOVE);
 		if (n > 0) {
+			uint64_t before = r->moved;
 			int err = zc_splice_drain(s->pipe_r, io->dst[0], (size_t)n, p, &r->moved);
+			if (zc_stopped_by(err, r)) {
+				r->stranded += (uint64_t)n - (r->moved - before); /* left in the pipe */
+				return;
+			}
 			if (err) {
 				r->err = err;
 				r->what = "splice(pipe->sink)";
@@ -79,12 +83,12 @@ static void splice_transfer(void *state, const struct zc_copy_params *p, const s
 		}
 		if (n == 0)
 			return;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN) {
+		if (errno == EINTR || errno == EAGAIN) {
 			int err = zc_wait_ready(io->src, POLLIN, p);
 			if (!err)
 				continue;
+			if (zc_stopped_by(err, r))
+				return;
 			r->err = err;
 		} else {
 			r->err = errno;
@@ -92,6 +96,15 @@ static void splice_transfer(void *state, const struct zc_copy_params *p, const s
 		r->what = "splice(source->pipe)";
 		return;
 	}
+}
+
+static unsigned splice_pipe_fds(void *state, int *fds, unsigned max)
+{
+	struct splice_state *s = state;
+	if (max < 1)
+		return 0;
+	fds[0] = s->pipe_r;
+	return 1;
 }
 
 static void splice_release(void *state)
@@ -113,5 +126,6 @@ const struct zc_strategy zc_strategy_splice = {
 	.state_size = sizeof(struct splice_state),
 	.prepare = splice_prepare,
 	.transfer = splice_transfer,
+	.pipe_fds = splice_pipe_fds,
 	.release = splice_release,
 };

@@ -53,11 +53,16 @@ struct zc_copy_params {
 	bool populate;	      /* mmap: MAP_POPULATE */
 	bool madv_sequential; /* mmap: madvise(MADV_SEQUENTIAL) */
 	enum zc_inspect inspect;
+	unsigned checkpoint_ms; /* loops look at the stop flag at least this often */
 	unsigned src_kind; /* one zc_endpoint bit */
 	unsigned dst_kind; /* one zc_endpoint bit */
 	/* Set asynchronously (a signal handler) to ask the loop to stop at its next
 	 * checkpoint; may be NULL. */
 	const volatile sig_atomic_t *stop;
+	/* When the stop was requested (CLOCK_MONOTONIC ns), written before
+	 * *stop is set: a sink that takes nothing gets one checkpoint from
+	 * then, not from whenever the loop next waits. May be NULL. */
+	const volatile uint64_t *stop_at_ns;
 };
 
 /* The endpoints of one transfer. */
@@ -77,7 +82,8 @@ struct zc_transfer_result {
 	int err;		      /* 0, or the errno that ended the transfer */
 	const char *what;	      /* the call that failed, for the reason text */
 	const char *path;	      /* the path that really ran, e.g. "splice" or a fallback */
-	bool stopped;		      /* a stop request ended it early, cleanly: nothing left in flight */
+	bool stopped;	   /* a stop request ended it early */
+	uint64_t stranded; /* bytes taken from the source but never delivered (a stalled sink) */
 	uint32_t crc;		      /* --inspect checksum: CRC32C so far */
 	uint64_t stats[ZC_MAX_STATS]; /* strategy-specific counts, named in stat_names */
 };
@@ -105,6 +111,9 @@ struct zc_strategy {
 	/* After the window, before release: may look at the result (e.g. tell
 	 * whether a filesystem cloned or copied) and refine r->path. */
 	void (*after_window)(void *state, const struct zc_io *io, struct zc_transfer_result *r);
+	/* The read ends of the pipes it keeps (for counting bytes in flight with
+	 * FIONREAD when a stop arrives). Returns how many it wrote; may be NULL. */
+	unsigned (*pipe_fds)(void *state, int *fds, unsigned max);
 	/* After the window. */
 	void (*release)(void *state);
 };

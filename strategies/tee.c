@@ -41,10 +41,14 @@ static void tee_transfer(void *state, const struct zc_copy_params *p, const stru
 		if (n == 0)
 			return;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN && !zc_wait_ready(io->src, POLLIN, p))
-				continue;
+			if (errno == EINTR || errno == EAGAIN) {
+				int err = zc_wait_ready(io->src, POLLIN, p);
+				if (!err)
+					continue;
+				if (zc_stopped_by(err, r))
+					return;
+				errno = err;
+			}
 			r->err = errno;
 			r->what = "splice(source->pipe)";
 			return;
@@ -60,6 +64,11 @@ static void tee_transfer(void *state, const struct zc_copy_params *p, const stru
 				return;
 			}
 			int err = zc_splice_drain(s->b_r, io->dst[1], (size_t)t, p, &second);
+			if (zc_stopped_by(err, r)) {
+				/* Stranded: what neither sink got of this round. */
+				r->stranded += (uint64_t)(n - teed);
+				return;
+			}
 			if (err) {
 				r->err = err;
 				r->what = "splice(pipe B->second sink)";
@@ -67,7 +76,12 @@ static void tee_transfer(void *state, const struct zc_copy_params *p, const stru
 			}
 			/* A's first t bytes are now duplicated: drain them to sink 1 so
 			 * the next tee() starts at the bytes not yet duplicated. */
+			uint64_t before = r->moved;
 			err = zc_splice_drain(s->a_r, io->dst[0], (size_t)t, p, &r->moved);
+			if (zc_stopped_by(err, r)) {
+				r->stranded += (uint64_t)(n - teed) - (r->moved - before);
+				return;
+			}
 			if (err) {
 				r->err = err;
 				r->what = "splice(pipe A->first sink)";
@@ -81,6 +95,16 @@ static void tee_transfer(void *state, const struct zc_copy_params *p, const stru
 			return;
 		}
 	}
+}
+
+static unsigned tee_pipe_fds(void *state, int *fds, unsigned max)
+{
+	struct tee_state *s = state;
+	if (max < 2)
+		return 0;
+	fds[0] = s->a_r;
+	fds[1] = s->b_r;
+	return 2;
 }
 
 static void tee_release(void *state)
@@ -105,5 +129,6 @@ const struct zc_strategy zc_strategy_tee = {
 	.state_size = sizeof(struct tee_state),
 	.prepare = tee_prepare,
 	.transfer = tee_transfer,
+	.pipe_fds = tee_pipe_fds,
 	.release = tee_release,
 };

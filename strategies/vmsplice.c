@@ -73,7 +73,12 @@ static void vmsplice_run(struct vmsplice_state *s, const struct zc_copy_params *
 			}
 			iov.iov_base = (char *)iov.iov_base + m;
 			iov.iov_len -= (size_t)m;
+			uint64_t before = r->moved;
 			int err = zc_splice_drain(s->pipe_r, io->dst[0], (size_t)m, p, &r->moved);
+			if (zc_stopped_by(err, r)) {
+				r->stranded += (uint64_t)m - (r->moved - before);
+				return;
+			}
 			if (err) {
 				r->err = err;
 				r->what = "splice(pipe->sink)";
@@ -98,6 +103,15 @@ static void vmsplice_gift_transfer(void *state, const struct zc_copy_params *p, 
 	vmsplice_run(state, p, io, r, SPLICE_F_GIFT);
 }
 
+static unsigned vmsplice_pipe_fds(void *state, int *fds, unsigned max)
+{
+	struct vmsplice_state *s = state;
+	if (max < 1)
+		return 0;
+	fds[0] = s->pipe_r;
+	return 1;
+}
+
 static void vmsplice_release(void *state)
 {
 	struct vmsplice_state *s = state;
@@ -118,6 +132,7 @@ const struct zc_strategy zc_strategy_vmsplice = {
 	.state_size = sizeof(struct vmsplice_state),
 	.prepare = vmsplice_prepare,
 	.transfer = vmsplice_transfer,
+	.pipe_fds = vmsplice_pipe_fds,
 	.release = vmsplice_release,
 };
 
@@ -133,5 +148,6 @@ const struct zc_strategy zc_strategy_vmsplice_gift = {
 	.state_size = sizeof(struct vmsplice_state),
 	.prepare = vmsplice_prepare,
 	.transfer = vmsplice_gift_transfer,
+	.pipe_fds = vmsplice_pipe_fds,
 	.release = vmsplice_release,
 };

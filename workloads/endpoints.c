@@ -87,11 +87,12 @@ static int make_pair(unsigned kind, int listener, int *wr, int *rd, char *err, s
 
 /* Socket deadlines on the subject's ends: a blocked call returns EAGAIN at
  * each checkpoint, so a loop sees a stop request even when its peer stalls. */
-static int set_deadlines(int fd, unsigned kind, char *err, size_t err_len)
+static int set_deadlines(const struct zc_wl_params *p, int fd, unsigned kind, char *err, size_t err_len)
 {
-	if (kind != ZC_EP_TCP && kind != ZC_EP_UNIX)
+	unsigned checkpoint_ms = p->checkpoint_ms ? p->checkpoint_ms : ZC_CHECKPOINT_MS;
+	if (!p->deadlines || (kind != ZC_EP_TCP && kind != ZC_EP_UNIX))
 		return 0;
-	struct timeval tv = {.tv_sec = 0, .tv_usec = ZC_CHECKPOINT_MS * 1000};
+	struct timeval tv = {.tv_sec = (time_t)(checkpoint_ms / 1000), .tv_usec = (suseconds_t)(checkpoint_ms % 1000) * 1000};
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) {
 		snprintf(err, err_len, "setsockopt(SO_SNDTIMEO/SO_RCVTIMEO): %s", strerror(errno));
@@ -122,7 +123,7 @@ int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, si
 	for (unsigned k = 0; k < p->streams; k++) {
 		if (w->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE)) {
 			if (make_pair(w->source, listener, &r->peer_src[k], &r->subj_src[k], err, err_len) != 0 ||
-			    set_deadlines(r->subj_src[k], w->source, err, err_len) != 0)
+			    set_deadlines(p, r->subj_src[k], w->source, err, err_len) != 0)
 				goto fail;
 		}
 		for (unsigned j = 0; j < w->nsinks; j++) {
@@ -135,7 +136,7 @@ int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, si
 				continue;
 			}
 			if (make_pair(w->sink, listener, &r->subj_dst[k][j], &r->peer_dst[k][j], err, err_len) != 0 ||
-			    set_deadlines(r->subj_dst[k][j], w->sink, err, err_len) != 0)
+			    set_deadlines(p, r->subj_dst[k][j], w->sink, err, err_len) != 0)
 				goto fail;
 		}
 	}

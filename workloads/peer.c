@@ -36,6 +36,16 @@ struct produce {
 	loff_t file_off; /* position in the pattern file */
 };
 
+/* Set when the parent tells a stalled peer to resume (SIGUSR1). The peer is
+ * one process with one loop, so one flag. */
+static volatile sig_atomic_t resumed;
+
+static void on_resume(int sig)
+{
+	(void)sig;
+	resumed = 1;
+}
+
 struct peer {
 	const struct zc_wl_params *p;
 	struct zc_sink_report rep;
@@ -58,6 +68,16 @@ static int drain_some(struct peer *pe, struct drain *d)
 {
 	const struct zc_wl_params *p = pe->p;
 	ssize_t n;
+	if (d->got >= p->stall_after && !resumed) {
+		/* A stalled peer: it stops reading but keeps the stream open, so
+		 * the subject's sends back up until it gives up or is killed. Once
+		 * the subject is gone the parent resumes it to count the rest. */
+		sigset_t none;
+		sigemptyset(&none);
+		while (!resumed)
+			sigsuspend(&none); /* SIGUSR1 is blocked elsewhere: no lost wake-up */
+		return 0;
+	}
 	if (p->verify || p->drain == ZC_DRAIN_READ) {
 		n = read(d->fd, pe->buf, COPY_BUF);
 		if (n > 0 && p->verify && pe->rep.mismatch_at < 0) {
@@ -120,6 +140,10 @@ static int produce_some(struct peer *pe, struct produce *pr)
 	}
 	if (w < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
+	/* The subject stopped reading and closed (a shutdown run): the stream
+	 * ends here; what it delivered is checked at the sink. */
+	if (w < 0 && (errno == EPIPE || errno == ECONNRESET))
+		return 1;
 	fail(pe, p->w->source == ZC_EP_PIPE ? "splice(file->pipe)" : "sendfile", w < 0 ? errno : EIO);
 	return -1;
 }
@@ -138,6 +162,17 @@ static void wait_go(int go)
 static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *r, int report, int go)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* no peer outlives the harness */
+	struct sigaction sa = {.sa_handler = on_resume};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigset_t usr1;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	/* Interruptions are the parent's to handle: it stops the subject, and
+	 * the peer sees its streams end. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
 	zc_pin_cpu(p->peer_cpu);
 	struct peer pe = {.p = p, .rep = {.mismatch_at = -1}, .null_fd = -1, .pipe_r = -1, .pipe_w = -1, .src_fd = -1};
 	struct drain d[ZC_MAX_STREAMS * 2];

@@ -46,6 +46,9 @@ struct zc_wl_params {
 	const char *dest_base;	 /* file sinks: stream k, sink j is "<dest_base>-<k>-<j>" */
 	int peer_cpu;
 	enum zc_drain drain; /* resolved: never AUTO */
+	unsigned checkpoint_ms; /* socket deadlines on the subject's ends */
+	bool deadlines;		/* false: no SO_SNDTIMEO/SO_RCVTIMEO (the blind variant) */
+	uint64_t stall_after;	/* the drain peer stops reading after this many bytes per sink stream */
 };
 
 /* One run's endpoints. Descriptors are -1 where unused. */
