@@ -160,6 +160,7 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 		zc_cell_cleanup(&cells[i]);
 	}
 	zc_print_table(table_out, cells, ncells);
+	zc_print_shutdown_table(table_out, cells, ncells);
 	int rc = mrc != 0 ? 130 : failed ? 1 : 0;
 	if (out_path) {
 		char err[512];

@@ -1,9 +1,11 @@
 #include "matrix.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "stats.h"
 
 #define GIB 1073741824.0
@@ -82,5 +84,69 @@ void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells)
 		fprintf(out, "%-16s %-10s %-7s %9.2f %21s %11.4f %11.4f %5zu  %s\n", c->p.strategy->name,
 			c->p.workload->name, st[c->status], s.median, ci, zc_median(user, n), zc_median(sys, n), n,
 			c->status == ZC_OK ? "" : c->reason);
+	}
+}
+
+/* Median of a per-run figure over the signalled shutdown runs, or -1. */
+static double shutdown_median(const struct zc_cell *c, size_t off, bool need_measured)
+{
+	double v[c->nruns ? c->nruns : 1];
+	size_t n = 0;
+	for (size_t k = 0; k < c->nruns; k++) {
+		const struct zc_run *r = &c->runs[k];
+		if (r->warmup || !r->shutdown || r->finished_before_signal || (need_measured && !r->measured))
+			continue;
+		v[n++] = (double)*(const uint64_t *)((const char *)r + off);
+	}
+	return n ? zc_median(v, n) : -1;
+}
+
+void zc_print_shutdown_table(FILE *out, const struct zc_cell *cells, size_t ncells)
+{
+	bool any = false;
+	for (size_t i = 0; i < ncells && !any; i++)
+		for (size_t k = 0; k < cells[i].nruns && !any; k++)
+			any = cells[i].runs[k].shutdown;
+	if (!any)
+		return;
+	fprintf(out, "\nShutdown (medians over signalled runs):\n");
+	fprintf(out, "%-16s %-10s %12s %12s %12s %12s %12s %7s\n", "strategy", "workload", "to stop ms", "to exit ms",
+		"in flight", "drained", "stranded", "killed");
+	for (size_t i = 0; i < ncells; i++) {
+		const struct zc_cell *c = &cells[i];
+		size_t killed = 0, runs = 0;
+		for (size_t k = 0; k < c->nruns; k++) {
+			runs += c->runs[k].shutdown && !c->runs[k].warmup;
+			killed += c->runs[k].killed;
+		}
+		if (!runs)
+			continue;
+		double stop = shutdown_median(c, offsetof(struct zc_run, stop_to_return_ns), true);
+		double exit_ = shutdown_median(c, offsetof(struct zc_run, signal_to_exit_ns), false);
+		double inflight = shutdown_median(c, offsetof(struct zc_run, in_flight_at_signal), true);
+		double stranded = shutdown_median(c, offsetof(struct zc_run, stranded), true);
+		double drained = -1;
+		{
+			double v[c->nruns ? c->nruns : 1];
+			size_t n = 0;
+			for (size_t k = 0; k < c->nruns; k++) {
+				const struct zc_run *r = &c->runs[k];
+				if (!r->warmup && r->shutdown && !r->finished_before_signal && r->measured)
+					v[n++] = (double)(r->bytes - r->delivered_at_signal);
+			}
+			drained = n ? zc_median(v, n) : -1;
+		}
+		char f[5][32];
+		double vals[5] = {stop / 1e6, exit_ / 1e6, inflight, drained, stranded};
+		for (int j = 0; j < 5; j++) {
+			if (vals[j] < 0)
+				snprintf(f[j], sizeof f[j], "-");
+			else if (j < 2)
+				snprintf(f[j], sizeof f[j], "%.2f", vals[j]);
+			else
+				zc_format_bytes((uint64_t)vals[j], f[j], sizeof f[j]);
+		}
+		fprintf(out, "%-16s %-10s %12s %12s %12s %12s %12s %3zu/%-3zu\n", c->p.strategy->name,
+			c->p.workload->name, f[0], f[1], f[2], f[3], f[4], killed, runs);
 	}
 }

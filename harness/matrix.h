@@ -22,4 +22,8 @@ int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells
 /* The human summary: one aligned row per cell. */
 void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells);
 
+/* The shutdown benchmark's figures, one row per cell that ran it (nothing
+ * when none did). */
+void zc_print_shutdown_table(FILE *out, const struct zc_cell *cells, size_t ncells);
+
 #endif
