@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -623,6 +624,18 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	/* A peer that dies must turn into EPIPE in the subject, not a silent kill. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Many transfers and streams open many descriptors before the window:
+	 * take the hard limit rather than fail at the soft one. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+		/* Root may go up to fs.nr_open; anyone up to the hard limit. Best
+		 * effort: a failure shows as EMFILE, with its reason, later. */
+		struct rlimit more = {.rlim_cur = 1 << 20, .rlim_max = 1 << 20};
+		if (nofile.rlim_max >= more.rlim_max || setrlimit(RLIMIT_NOFILE, &more) != 0) {
+			nofile.rlim_cur = nofile.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &nofile);
+		}
+	}
 
 	prog_argc = argc;
 	prog_argv = argv;
