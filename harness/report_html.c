@@ -1,0 +1,559 @@
+/* index.html: one page, its style inline, its only outside references the
+ * figures (PNG shown, SVG and data linked) beside it by relative path. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "report.h"
+#include "report_internal.h"
+#include "result_json.h"
+
+static const char style[] =
+	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#1d1d1f;"
+	"margin:0;background:#f6f6f4}\n"
+	"main{max-width:1240px;margin:0 auto;padding:0 24px 48px}\n"
+	"header{background:#20324a;color:#fff;padding:20px 24px 14px}\n"
+	"header h1{margin:0 0 4px;font-size:26px;max-width:1240px;margin-left:auto;margin-right:auto}\n"
+	"header p{margin:0;opacity:.85;max-width:1240px;margin-left:auto;margin-right:auto}\n"
+	"nav{background:#fff;border-bottom:1px solid #ddd;padding:8px 24px;position:sticky;top:0;z-index:1}\n"
+	"nav div{max-width:1240px;margin:0 auto}\n"
+	"nav a{margin-right:18px;color:#20324a;text-decoration:none;font-weight:600}\n"
+	"nav a:hover{text-decoration:underline}\n"
+	"h2{margin:34px 0 10px;font-size:21px;border-bottom:2px solid #20324a;padding-bottom:4px}\n"
+	"h3{margin:22px 0 8px;font-size:17px}\n"
+	"table{border-collapse:collapse;background:#fff;margin:8px 0 14px;font-size:13.5px}\n"
+	"th,td{border:1px solid #d4d4d4;padding:5px 8px;text-align:left;vertical-align:top}\n"
+	"th{background:#eceff3;font-weight:600}\n"
+	"td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+	"th.n{text-align:right}\n"
+	"table.hosts th{width:210px}\n"
+	"table.summary tr:hover td{background:#fafbe6}\n"
+	".wrap{overflow-x:auto}\n"
+	".small{font-size:12px;color:#555}\n"
+	".na{color:#999}\n"
+	".tag{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;font-weight:600}\n"
+	".sees{background:#fbe3cf;color:#8a4410}.blind{background:#d6e4f5;color:#1b4a80}\n"
+	".ok{color:#1d6b2f}.bad{color:#a01010;font-weight:600}.warn{color:#8a5a00}\n"
+	"section{scroll-margin-top:48px}\n"
+	".figs{display:flex;flex-direction:column;gap:18px;align-items:flex-start}\n"
+	"figure{margin:0;background:#fff;border:1px solid #ddd;padding:8px;max-width:978px;box-sizing:border-box}\n"
+	"figure img{max-width:100%;height:auto;display:block}\n"
+	"figcaption{font-size:13px;color:#333;margin-top:6px}\n"
+	"code{font-size:12.5px;background:#eef0f2;padding:1px 4px;border-radius:3px;word-break:break-all}\n"
+	"ul{padding-left:22px}\n";
+
+static void cell_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
+	__attribute__((format(printf, 3, 0)));
+static void cell_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
+{
+	if (!v.ok) {
+		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		return;
+	}
+	char t[64];
+	snprintf(t, sizeof t, fmt, v.v * scale);
+	zc_sb_printf(b, "<td class=\"n\">%s</td>", t);
+}
+
+static void cell_si(struct zc_sbuf *b, struct zc_val v)
+{
+	char t[32];
+	if (!v.ok) {
+		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		return;
+	}
+	zc_fmt_si(v.v, t, sizeof t);
+	zc_sb_printf(b, "<td class=\"n\">%s</td>", t);
+}
+
+static void host_row(struct zc_sbuf *b, const struct zc_report *r, const char *name,
+		     void (*cell)(struct zc_sbuf *, const struct zc_rfile *))
+{
+	zc_sb_printf(b, "<tr><th>%s</th>", name);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		zc_sb_puts(b, "<td>");
+		cell(b, &r->files[i]);
+		zc_sb_puts(b, "</td>");
+	}
+	zc_sb_puts(b, "</tr>\n");
+}
+
+static void str_or_dash(struct zc_sbuf *b, const char *s)
+{
+	if (s)
+		zc_sb_html(b, s);
+	else
+		zc_sb_puts(b, "<span class=\"na\">not recorded</span>");
+}
+
+static void h_file(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	zc_sb_puts(b, "<code>");
+	zc_sb_html(b, f->path);
+	zc_sb_puts(b, "</code>");
+}
+static void h_label(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	zc_sb_puts(b, "<b>");
+	zc_sb_html(b, f->label);
+	zc_sb_puts(b, "</b>");
+}
+static void h_kver(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	str_or_dash(b, zc_jstr(f->doc, "host.kernel_version"));
+}
+static void h_machine(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	str_or_dash(b, zc_jstr(f->doc, "host.machine"));
+}
+static void h_cpu(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	str_or_dash(b, zc_jstr(f->doc, "host.cpu_model"));
+	struct zc_val n = zc_jnum(f->doc, "host.cpus");
+	if (n.ok)
+		zc_sb_printf(b, ", %.0f online", n.v);
+}
+static void h_mem(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	struct zc_val m = zc_jnum(f->doc, "host.mem_bytes");
+	if (m.ok)
+		zc_sb_printf(b, "%.1f GiB", m.v / GIB_BYTES);
+	else
+		str_or_dash(b, NULL);
+}
+static void h_started(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	str_or_dash(b, zc_jstr(f->doc, "started_at"));
+	if (f->interrupted)
+		zc_sb_puts(b, " <span class=\"bad\">interrupted: partial results</span>");
+}
+static void h_command(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	const json_t *cmd = json_object_get(f->doc, "command");
+	if (!json_is_array(cmd) || json_array_size(cmd) == 0) {
+		str_or_dash(b, NULL);
+		return;
+	}
+	zc_sb_puts(b, "<code>");
+	for (size_t i = 0; i < json_array_size(cmd); i++) {
+		const char *a = json_string_value(json_array_get(cmd, i));
+		if (i)
+			zc_sb_puts(b, " ");
+		zc_sb_html(b, a ? a : "?");
+	}
+	zc_sb_puts(b, "</code>");
+}
+static void h_ebpf(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	char note[512];
+	zc_probe_note(f, note, sizeof note);
+	if (strcmp(note, "ok") == 0) {
+		const char *attach = zc_jstr(f->probes, "ebpf.attach");
+		zc_sb_puts(b, "<span class=\"ok\">on</span>");
+		if (attach) {
+			zc_sb_puts(b, " (");
+			zc_sb_html(b, attach);
+			zc_sb_puts(b, ")");
+		}
+		zc_sb_puts(b, ": syscalls, context switches, bytes crossing");
+	} else {
+		zc_sb_puts(b, "<span class=\"warn\">off</span>: ");
+		zc_sb_html(b, note);
+	}
+}
+static void h_perf(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	const json_t *perf = f->probes ? json_object_get(f->probes, "perf") : NULL;
+	if (!json_is_object(perf)) {
+		zc_sb_puts(b, "<span class=\"na\">not recorded</span>");
+		return;
+	}
+	struct zc_sbuf on, off;
+	zc_sb_init(&on);
+	zc_sb_init(&off);
+	const char *name;
+	const json_t *v;
+	json_object_foreach((json_t *)perf, name, v)
+	{
+		const char *st = zc_jstr(v, "status");
+		if (st && strcmp(st, "ok") == 0) {
+			zc_sb_puts(&on, on.len ? ", " : "");
+			zc_sb_html(&on, name);
+		}
+	}
+	/* Those not counted, grouped by reason: "cycles, instructions (No such file or directory)". */
+	const char *done[64];
+	size_t ndone = 0;
+	json_object_foreach((json_t *)perf, name, v)
+	{
+		const char *st = zc_jstr(v, "status");
+		if (st && strcmp(st, "ok") == 0)
+			continue;
+		const char *why = zc_jstr(v, "reason");
+		if (!why)
+			why = st ? st : "no status";
+		bool seen = false;
+		for (size_t k = 0; k < ndone; k++)
+			seen |= strcmp(done[k], why) == 0;
+		if (seen || ndone == 64)
+			continue;
+		done[ndone++] = why;
+		zc_sb_puts(&off, off.len ? "; " : "");
+		const char *n2;
+		const json_t *v2;
+		size_t count = 0;
+		json_object_foreach((json_t *)perf, n2, v2)
+		{
+			const char *st2 = zc_jstr(v2, "status");
+			const char *why2 = zc_jstr(v2, "reason");
+			if (st2 && strcmp(st2, "ok") == 0)
+				continue;
+			if (strcmp(why2 ? why2 : st2 ? st2 : "no status", why) != 0)
+				continue;
+			zc_sb_puts(&off, count++ ? ", " : "");
+			zc_sb_html(&off, n2);
+		}
+		zc_sb_puts(&off, " (");
+		zc_sb_html(&off, why);
+		zc_sb_puts(&off, ")");
+	}
+	if (on.len)
+		zc_sb_printf(b, "<span class=\"ok\">counted</span>: %s", on.s);
+	if (off.len)
+		zc_sb_printf(b, "%s<span class=\"warn\">not measured on this machine</span>: %s", on.len ? "<br>" : "",
+			     off.s);
+	if (!on.len && !off.len)
+		zc_sb_puts(b, "<span class=\"na\">none</span>");
+	zc_sb_free(&on);
+	zc_sb_free(&off);
+}
+static void h_memcpy(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	if (f->memcpy_bps.ok)
+		zc_sb_printf(b, "%.2f GB/s <span class=\"small\">one core, 64 MiB buffers</span>",
+			     f->memcpy_bps.v / 1e9);
+	else
+		zc_sb_puts(b, "<span class=\"na\">no calibration in this file (zcbench calibrate)</span>");
+}
+static void h_syscall(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	if (f->syscall_ns.ok)
+		zc_sb_printf(b, "%.1f ns <span class=\"small\">getppid</span>", f->syscall_ns.v);
+	else
+		zc_sb_puts(b, "<span class=\"na\">&ndash;</span>");
+}
+static void h_pipe(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	if (f->pipe_bps.ok)
+		zc_sb_printf(b, "%.2f GB/s <span class=\"small\">1 MiB chunks, 1 MiB pipe</span>", f->pipe_bps.v / 1e9);
+	else
+		zc_sb_puts(b, "<span class=\"na\">&ndash;</span>");
+}
+static void h_hyperfine(struct zc_sbuf *b, const struct zc_rfile *f)
+{
+	if (!f->hyperfine && !f->any_hyperfine) {
+		zc_sb_puts(b, "<span class=\"na\">none (zcbench hyperfine)</span>");
+		return;
+	}
+	const char *ver = zc_jstr(f->hyperfine, "version");
+	struct zc_val runs = zc_jnum(f->hyperfine, "runs"), warm = zc_jnum(f->hyperfine, "warmup");
+	zc_sb_puts(b, "hyperfine ");
+	zc_sb_html(b, ver ? ver : "");
+	if (runs.ok && warm.ok)
+		zc_sb_printf(b, ", %.0f runs after %.0f warm-up per cell", runs.v, warm.v);
+}
+
+static void host_block(struct zc_sbuf *b, const struct zc_report *r)
+{
+	zc_sb_puts(b,
+		   "<section id=\"hosts\"><h2>Machines and probes</h2>\n<div class=\"wrap\"><table class=\"hosts\">\n");
+	host_row(b, r, "Result file", h_file);
+	host_row(b, r, "Kernel release", h_label);
+	host_row(b, r, "Kernel build", h_kver);
+	host_row(b, r, "Architecture", h_machine);
+	host_row(b, r, "CPU", h_cpu);
+	host_row(b, r, "Memory", h_mem);
+	host_row(b, r, "Started (UTC)", h_started);
+	host_row(b, r, "Command", h_command);
+	host_row(b, r, "eBPF probe", h_ebpf);
+	host_row(b, r, "perf counters", h_perf);
+	host_row(b, r, "memcpy ceiling", h_memcpy);
+	host_row(b, r, "Syscall round trip", h_syscall);
+	host_row(b, r, "Pipe write/read", h_pipe);
+	host_row(b, r, "Whole-process timing", h_hyperfine);
+	zc_sb_puts(b, "</table></div></section>\n");
+}
+
+static void anchor(struct zc_sbuf *b, size_t w)
+{
+	zc_sb_printf(b, "w%zu", w + 1);
+}
+
+static bool workload_has_hf(const struct zc_report *r, size_t w)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].workload == w && r->cells[i].hf)
+			return true;
+	return false;
+}
+
+static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w)
+{
+	bool hf = workload_has_hf(r, w);
+	zc_sb_puts(b, "<div class=\"wrap\"><table class=\"summary\">\n<tr>");
+	if (r->nfiles > 1)
+		zc_sb_puts(b, "<th>Kernel</th>");
+	zc_sb_puts(b, "<th>Strategy</th><th>Data</th><th class=\"n\">Runs</th><th class=\"n\">GB/s median</th>"
+		      "<th class=\"n\">CI of median</th><th class=\"n\">of memcpy</th>"
+		      "<th class=\"n\">CPU ms/GiB<br>user + sys</th><th class=\"n\">syscalls<br>/GiB</th>"
+		      "<th class=\"n\">share of CPU<br>syscalls explain</th><th class=\"n\">ctx switches<br>/GiB</th>"
+		      "<th class=\"n\">GiB to / from<br>user per GiB</th>");
+	if (hf)
+		zc_sb_puts(b, "<th class=\"n\">whole process<br>GB/s (hyperfine)</th>");
+	zc_sb_puts(b, "</tr>\n");
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct zc_rcell *c = &r->cells[i];
+		if (c->workload != w)
+			continue;
+		zc_sb_puts(b, "<tr>");
+		if (r->nfiles > 1) {
+			zc_sb_puts(b, "<td>");
+			zc_sb_html(b, r->files[c->file].label);
+			zc_sb_puts(b, "</td>");
+		}
+		zc_sb_puts(b, "<td><b>");
+		zc_sb_html(b, c->label);
+		zc_sb_puts(b, "</b>");
+		if (c->path) {
+			zc_sb_puts(b, "<br><span class=\"small\">");
+			zc_sb_html(b, c->path);
+			zc_sb_puts(b, "</span>");
+		}
+		zc_sb_puts(b, "</td>");
+		zc_sb_printf(b, "<td>%s</td>",
+			     c->sees_data == 1	 ? "<span class=\"tag sees\">sees</span>"
+			     : c->sees_data == 0 ? "<span class=\"tag blind\">blind</span>"
+						 : "<span class=\"na\">?</span>");
+		if (!c->ok) {
+			int span = 9 + hf;
+			zc_sb_printf(b, "<td colspan=\"%d\" class=\"%s\">%s", span,
+				     strcmp(c->status, "skipped") == 0 ? "warn" : "bad",
+				     strcmp(c->status, "ok") == 0 ? "no summary" : "");
+			zc_sb_html(b, strcmp(c->status, "ok") == 0 ? "" : c->status);
+			if (c->reason) {
+				zc_sb_puts(b, ": ");
+				zc_sb_html(b, c->reason);
+			}
+			zc_sb_puts(b, "</td></tr>\n");
+			continue;
+		}
+		cell_num(b, c->runs, "%.0f", 1);
+		cell_num(b, c->tput, "%.2f", 1e-9);
+		if (c->tput_lo.ok && c->tput_hi.ok) {
+			zc_sb_printf(b, "<td class=\"n\">%.2f &ndash; %.2f", c->tput_lo.v / 1e9, c->tput_hi.v / 1e9);
+			/* The coverage goes under the interval, small. */
+			if (c->ci_level.ok)
+				zc_sb_printf(b, "<br><span class=\"small\">%.1f%% coverage</span>",
+					     c->ci_level.v * 100);
+			zc_sb_puts(b, "</td>");
+		} else {
+			zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		}
+		struct zc_val frac = zc_cell_memcpy_fraction(r, c);
+		cell_num(b, frac, "%.0f%%", 100);
+		if (c->cpu_user.ok && c->cpu_sys.ok)
+			zc_sb_printf(b, "<td class=\"n\">%.1f + %.1f</td>", c->cpu_user.v / 1e6, c->cpu_sys.v / 1e6);
+		else
+			zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		cell_si(b, c->syscalls);
+		struct zc_val share = zc_cell_syscall_share(r, c);
+		cell_num(b, share, "%.1f%%", 100);
+		struct zc_val csw = {c->csw_vol.ok && c->csw_invol.ok, c->csw_vol.v + c->csw_invol.v};
+		cell_si(b, csw);
+		if (c->to_user.ok && c->from_user.ok)
+			zc_sb_printf(b, "<td class=\"n\">%.2f / %.2f</td>", c->to_user.v / GIB_BYTES,
+				     c->from_user.v / GIB_BYTES);
+		else
+			zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		if (hf) {
+			struct zc_val v = zc_cell_hf_bps(c);
+			if (v.ok)
+				zc_sb_printf(b,
+					     "<td class=\"n\">%.2f<br><span class=\"small\">%.1f ms median</span></td>",
+					     v.v / 1e9, c->hf_median.v / 1e6);
+			else if (c->hf_reason) {
+				zc_sb_puts(b, "<td class=\"small bad\">");
+				zc_sb_html(b, c->hf_reason);
+				zc_sb_puts(b, "</td>");
+			} else
+				zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		}
+		zc_sb_puts(b, "</tr>\n");
+	}
+	zc_sb_puts(b, "</table></div>\n");
+}
+
+static void figure_html(struct zc_sbuf *b, const struct zc_figure *f)
+{
+	zc_sb_printf(b, "<figure%s><a href=\"", f->kind == ZC_FIG_NOTE ? " class=\"note\"" : "");
+	zc_sb_html(b, f->stem);
+	zc_sb_puts(b, ".svg\"><img src=\"");
+	zc_sb_html(b, f->stem);
+	zc_sb_printf(b, ".png\" width=\"%d\" height=\"%d\" alt=\"", f->width, f->height);
+	zc_sb_html(b, f->title);
+	zc_sb_puts(b, "\"></a><figcaption>");
+	if (f->kind == ZC_FIG_DATA)
+		zc_sb_html(b, f->caption);
+	zc_sb_puts(b, " <span class=\"small\"><a href=\"");
+	zc_sb_html(b, f->stem);
+	zc_sb_puts(b, ".svg\">SVG</a> &middot; <a href=\"data/");
+	zc_sb_html(b, f->stem);
+	zc_sb_puts(b, ".dat\">data</a></span></figcaption></figure>\n");
+}
+
+static void problems(struct zc_sbuf *b, const struct zc_report *r)
+{
+	zc_sb_puts(b, "<section id=\"problems\"><h2>Skipped and failed cells</h2>\n");
+	size_t n = 0;
+	for (size_t i = 0; i < r->ncells; i++)
+		n += !r->cells[i].ok;
+	if (n == 0) {
+		zc_sb_puts(b, "<p class=\"ok\">None: every cell ran and has a summary.</p>\n");
+	} else {
+		zc_sb_puts(b, "<div class=\"wrap\"><table>\n<tr>");
+		if (r->nfiles > 1)
+			zc_sb_puts(b, "<th>Kernel</th>");
+		zc_sb_puts(b, "<th>Workload</th><th>Strategy</th><th>Status</th><th>Reason</th></tr>\n");
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct zc_rcell *c = &r->cells[i];
+			if (c->ok)
+				continue;
+			zc_sb_puts(b, "<tr>");
+			if (r->nfiles > 1) {
+				zc_sb_puts(b, "<td>");
+				zc_sb_html(b, r->files[c->file].label);
+				zc_sb_puts(b, "</td>");
+			}
+			zc_sb_puts(b, "<td>");
+			zc_sb_html(b, c->workload_name);
+			zc_sb_puts(b, "</td><td>");
+			zc_sb_html(b, c->label);
+			zc_sb_printf(b, "</td><td class=\"%s\">", strcmp(c->status, "skipped") == 0 ? "warn" : "bad");
+			zc_sb_html(b, c->status);
+			zc_sb_puts(b, "</td><td>");
+			if (c->reason)
+				zc_sb_html(b, c->reason);
+			else if (strcmp(c->status, "ok") == 0)
+				zc_sb_puts(b, "no summary (no measured run)");
+			else
+				zc_sb_puts(b, "<span class=\"na\">no reason given</span>");
+			zc_sb_puts(b, "</td></tr>\n");
+		}
+		zc_sb_puts(b, "</table></div>\n");
+	}
+	size_t nhf = 0;
+	for (size_t i = 0; i < r->ncells; i++)
+		nhf += r->cells[i].ok && !r->cells[i].hf && r->cells[i].hf_reason;
+	if (nhf) {
+		zc_sb_puts(b, "<h3>Whole-process timing that failed</h3><ul>\n");
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct zc_rcell *c = &r->cells[i];
+			if (!c->ok || c->hf || !c->hf_reason)
+				continue;
+			zc_sb_puts(b, "<li>");
+			zc_sb_html(b, c->label);
+			zc_sb_puts(b, " on ");
+			zc_sb_html(b, c->workload_name);
+			zc_sb_puts(b, ": ");
+			zc_sb_html(b, c->hf_reason);
+			zc_sb_puts(b, "</li>\n");
+		}
+		zc_sb_puts(b, "</ul>\n");
+	}
+	zc_sb_puts(b, "</section>\n");
+}
+
+static const char how_to_read[] =
+	"<section id=\"reading\"><h2>How to read this report</h2><ul>\n"
+	"<li><b>GB/s</b> is 10<sup>9</sup> bytes per second; <b>per GiB</b> means per 2<sup>30</sup> bytes "
+	"delivered. Every figure is the median over the measured (not warm-up) runs of a cell.</li>\n"
+	"<li><b>CI of median</b>: a distribution-free interval from order statistics, at the coverage shown. With "
+	"fewer than 6 runs no interval reaches 95%; the widest one, [min, max], is given with its real coverage "
+	"(75% for 3 runs, 93.75% for 5).</li>\n"
+	"<li><b>of memcpy</b>: the median throughput over the machine's single-core memcpy bandwidth "
+	"(<code>zcbench calibrate</code>, stored as <code>host.calibration</code>).</li>\n"
+	"<li><b>share of CPU syscalls explain</b>: syscalls per GiB times the calibrated round trip of a trivial "
+	"syscall, over the CPU time per GiB (perf task_clock when measured, else getrusage user + sys). What is "
+	"left is the work the calls do: copying, page cache, the network stack.</li>\n"
+	"<li><b>Sees / blind</b>: whether the payload passes through user memory (the program could inspect "
+	"it) or the kernel moves it unseen.</li>\n"
+	"<li>A dash or a red note means <i>not measured</i>, never zero. Click a figure for its SVG; each one's "
+	"data file and <code>data/render.sh</code> redraw it with the scripts in <code>plots/</code>.</li>\n"
+	"</ul></section>\n";
+
+int zc_report_html(const struct zc_report *r, const char *out_dir, char *err, size_t err_len)
+{
+	struct zc_sbuf b;
+	zc_sb_init(&b);
+	char when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+
+	zc_sb_puts(&b,
+		   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>zcbench report: ");
+	for (size_t i = 0; i < r->nfiles; i++) {
+		zc_sb_puts(&b, i ? ", " : "");
+		zc_sb_html(&b, r->files[i].label);
+	}
+	zc_sb_printf(&b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
+	zc_sb_puts(&b, "<header><h1>zcbench report</h1><p>");
+	for (size_t i = 0; i < r->nfiles; i++) {
+		zc_sb_puts(&b, i ? "; " : "");
+		zc_sb_html(&b, r->files[i].base);
+		zc_sb_puts(&b, " (kernel ");
+		zc_sb_html(&b, r->files[i].kernel);
+		zc_sb_puts(&b, ")");
+	}
+	zc_sb_printf(&b, " &middot; generated %s by zcbench %s</p></header>\n", when, ZC_VERSION);
+	zc_sb_puts(&b, "<nav><div><a href=\"#hosts\">Machines</a>");
+	for (size_t w = 0; w < r->nworkloads; w++) {
+		zc_sb_puts(&b, "<a href=\"#");
+		anchor(&b, w);
+		zc_sb_puts(&b, "\">");
+		zc_sb_html(&b, r->workloads[w]);
+		zc_sb_puts(&b, "</a>");
+	}
+	zc_sb_puts(&b, "<a href=\"#problems\">Skipped and failed</a><a href=\"#reading\">How to read</a></div></nav>\n"
+		       "<main>\n");
+	host_block(&b, r);
+	for (size_t w = 0; w < r->nworkloads; w++) {
+		zc_sb_puts(&b, "<section id=\"");
+		anchor(&b, w);
+		zc_sb_puts(&b, "\"><h2>Workload ");
+		zc_sb_html(&b, r->workloads[w]);
+		zc_sb_puts(&b, "</h2>\n");
+		summary_table(&b, r, w);
+		zc_sb_puts(&b, "<div class=\"figs\">\n");
+		for (size_t i = 0; i < r->nfigs; i++)
+			if (r->figs[i].workload == w)
+				figure_html(&b, &r->figs[i]);
+		zc_sb_puts(&b, "</div></section>\n");
+	}
+	if (r->nworkloads == 0)
+		zc_sb_puts(&b, "<p class=\"na\">The result files hold no cells.</p>\n");
+	problems(&b, r);
+	zc_sb_puts(&b, how_to_read);
+	zc_sb_puts(&b, "</main>\n</body>\n</html>\n");
+	int rc = -1;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/index.html", out_dir);
+	if (b.oom)
+		snprintf(err, err_len, "out of memory");
+	else
+		rc = zc_write_file(path, b.s, b.len, err, err_len);
+	zc_sb_free(&b);
+	return rc;
+}

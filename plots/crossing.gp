@@ -1,0 +1,21 @@
+# crossing.gp: bytes the data-moving syscalls copied per GiB delivered, by
+# direction: into user memory, out of it, and inside the kernel. Three bars
+# side by side per cell.
+#
+# Data: data/crossing-WORKLOAD.dat
+#   blocks 0, 1   the bar layout (bars.gp)
+#   blocks 2-4    to user, from user, in kernel. First line: the title. Rows:
+#                 x  GiB_per_GiB  NaN  NaN  "text above the bar"
+#                 (x already offset within the cell's slot)
+
+DATA = ARG1; OUT = ARG2; W = ARG3 + 0; H = ARG4 + 0; TITLE = ARG5; NOTE = ARG6; EXTRA = ARG7
+load "common.gp"
+load "bars.gp"
+
+set ylabel "GiB copied per GiB moved"
+set yrange [0:*]
+set offsets 0, 0, graph 0.1, 0
+set boxwidth 0.8 / 3 absolute
+
+plot for [s=2:4] DATA index s using 1:2 with boxes lc rgb colour(s - 1) title columnheader(1), \
+     for [s=2:4] DATA index s using 1:2:5 with labels offset 0, 0.7 font ",8" notitle
