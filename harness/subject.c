@@ -50,10 +50,11 @@ static struct {
 	struct stream *streams; /* set before the window opens */
 	unsigned n;
 	unsigned checkpoint_ms;
-	bool interrupt_blocked; /* false for the blind variant (--no-deadlines) */
+	bool interrupt_blocked;	 /* false for the blind variant (--no-deadlines) */
 	volatile uint64_t at_ns; /* when the request arrived */
-	uint64_t moved_at;	/* bytes delivered by then */
-	uint64_t in_flight;	/* bytes in the streams' pipes and socket queues then */
+	uint64_t moved_at;	 /* bytes delivered by then */
+	uint64_t in_flight;	 /* bytes in the streams' pipes and socket queues then */
+	int sampled;		 /* in_flight is complete (atomic) */
 } stop;
 
 static uint64_t now_ns(void);
@@ -66,48 +67,21 @@ static uint64_t queued(int fd, unsigned long req)
 	return fd >= 0 && ioctl(fd, req, &v) == 0 && v > 0 ? (uint64_t)v : 0;
 }
 
-static void on_stop(int sig)
+/* Make every stream's blocked call return EINTR, so its loop looks at the
+ * stop flag. */
+static void poke_streams(void)
 {
-	(void)sig;
-	if (stop_requested)
-		return;
-	int saved = errno;
-	stop.at_ns = now_ns();
-	for (unsigned k = 0; k < stop.n; k++) {
-		struct stream *st = &stop.streams[k];
-		/* A plain aligned 64-bit load: the count is never torn on x86-64,
-		 * and it is read once, for the record. */
-		stop.moved_at += __atomic_load_n(&st->tr.moved, __ATOMIC_RELAXED);
-		for (unsigned i = 0; i < st->npipes; i++)
-			stop.in_flight += queued(st->pipes[i], FIONREAD);
-		for (unsigned j = 0; j < st->ndst; j++)
-			if (st->cp->dst_kind & (ZC_EP_TCP | ZC_EP_UNIX))
-				stop.in_flight += queued(st->dst[j], SIOCOUTQ);
-			else if (st->cp->dst_kind == ZC_EP_PIPE)
-				stop.in_flight += queued(st->dst[j], FIONREAD);
-		if (st->cp->src_kind & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE))
-			stop.in_flight += queued(st->src[0], FIONREAD);
-	}
-	stop_requested = 1;
-	/* From now on interrupt every blocked call at each checkpoint, so even
-	 * a call with no deadline of its own (a pipe) returns to its loop. */
-	if (stop.interrupt_blocked) {
-		struct itimerval it = {.it_interval = {.tv_sec = stop.checkpoint_ms / 1000,
-						       .tv_usec = (stop.checkpoint_ms % 1000) * 1000}};
-		it.it_value = it.it_interval;
-		setitimer(ITIMER_REAL, &it, NULL);
-	}
-	errno = saved;
+	for (unsigned k = 0; k < stop.n; k++)
+		if (stop.streams[k].tid > 0)
+			syscall(SYS_tgkill, getpid(), stop.streams[k].tid, SIGUSR1);
 }
 
-/* Each checkpoint after a stop request: poke every stream's thread. */
+/* Each checkpoint after a stop request (SIGALRM from the interval timer). */
 static void on_checkpoint(int sig)
 {
 	(void)sig;
 	int saved = errno;
-	for (unsigned k = 0; k < stop.n; k++)
-		if (stop.streams[k].tid > 0)
-			syscall(SYS_tgkill, getpid(), stop.streams[k].tid, SIGUSR1);
+	poke_streams();
 	errno = saved;
 }
 
@@ -116,14 +90,50 @@ static void on_poke(int sig)
 	(void)sig; /* its only job is to make a blocked call return EINTR */
 }
 
-/* The blind variant: the stop request is taken by a thread of its own, as a
- * runtime's signal thread would, so no blocked call is ever interrupted; the
- * loops only see the flag when the kernel returns to them. */
+/* SIGTERM and SIGINT are taken by this thread of their own, not by a
+ * handler on a stream's thread: the record below may wait on a pipe's lock
+ * that a stream blocked in splice holds, and that must not delay any
+ * stream. The blind variant stops here: nothing is interrupted, so a call
+ * blocked in the kernel stays blocked, as under a runtime that only looks at
+ * its cancellation between calls. */
 static void *signal_watcher(void *arg)
 {
 	const sigset_t *set = arg;
-	for (int sig; sigwait(set, &sig) == 0;)
-		on_stop(sig);
+	int sig;
+	while (sigwait(set, &sig) != 0)
+		;
+	stop.at_ns = now_ns();
+	for (unsigned k = 0; k < stop.n; k++)
+		/* An aligned 64-bit load is never torn on x86-64; read once, for
+		 * the record. */
+		stop.moved_at += __atomic_load_n(&stop.streams[k].tr.moved, __ATOMIC_RELAXED);
+	stop_requested = 1;
+	if (stop.interrupt_blocked) {
+		poke_streams();
+		/* And again at every checkpoint, so even a call with no deadline
+		 * of its own (a pipe) returns to its loop. */
+		struct itimerval it = {.it_interval = {.tv_sec = stop.checkpoint_ms / 1000,
+						       .tv_usec = (stop.checkpoint_ms % 1000) * 1000}};
+		it.it_value = it.it_interval;
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
+	/* What the subject's own descriptors held: sampled right after the
+	 * request, while the streams wind down. */
+	uint64_t in_flight = 0;
+	for (unsigned k = 0; k < stop.n; k++) {
+		struct stream *st = &stop.streams[k];
+		for (unsigned i = 0; i < st->npipes; i++)
+			in_flight += queued(st->pipes[i], FIONREAD);
+		for (unsigned j = 0; j < st->ndst; j++)
+			if (st->cp->dst_kind & (ZC_EP_TCP | ZC_EP_UNIX))
+				in_flight += queued(st->dst[j], SIOCOUTQ);
+			else if (st->cp->dst_kind == ZC_EP_PIPE)
+				in_flight += queued(st->dst[j], FIONREAD);
+		if (st->cp->src_kind & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE))
+			in_flight += queued(st->src[0], FIONREAD);
+	}
+	stop.in_flight = in_flight;
+	__atomic_store_n(&stop.sampled, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -264,29 +274,22 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 			       struct zc_wl_run *wr, int from_parent, int to_parent)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* no subject outlives the harness */
-	/* No SA_RESTART: a blocked call must return to its loop. */
-	struct sigaction sa = {.sa_handler = on_stop};
+	/* No SA_RESTART: a poked call must return to its loop. */
+	struct sigaction sa = {.sa_handler = on_checkpoint};
 	sigfillset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_checkpoint;
 	sigaction(SIGALRM, &sa, NULL);
 	sa.sa_handler = on_poke;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	zc_wl_subject_side(wr);
 	zc_pin_cpu(env->subject_cpu);
+	/* Stop requests go to the watcher thread alone: blocked here before any
+	 * stream thread exists, so every one inherits the mask. */
 	static sigset_t stop_signals;
-	if (!cell->p.deadlines) {
-		sigemptyset(&stop_signals);
-		sigaddset(&stop_signals, SIGTERM);
-		sigaddset(&stop_signals, SIGINT);
-		pthread_sigmask(SIG_BLOCK, &stop_signals, NULL); /* inherited by every stream thread */
-		pthread_t w;
-		int e = pthread_create(&w, NULL, signal_watcher, &stop_signals);
-		if (e)
-			not_ready(to_parent, e, "pthread_create (signal watcher) failed");
-	}
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
 	const struct zc_cell_params *p = &cell->p;
 	const struct zc_strategy *s = p->strategy;
@@ -320,6 +323,10 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 	stop.n = n;
 	stop.checkpoint_ms = p->checkpoint_ms ? p->checkpoint_ms : ZC_CHECKPOINT_MS;
 	stop.interrupt_blocked = p->deadlines;
+	pthread_t watcher;
+	int we = pthread_create(&watcher, NULL, signal_watcher, &stop_signals);
+	if (we)
+		not_ready(to_parent, we, "pthread_create (signal watcher) failed");
 
 	/* Streams beyond one run on threads started now, parked on a barrier
 	 * that the window opens. */
@@ -381,6 +388,10 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 	m.minflt = r1.ru_minflt - r0.ru_minflt;
 	m.majflt = r1.ru_majflt - r0.ru_majflt;
 	if (stop_requested) {
+		/* The watcher samples what was in flight; give it a moment to
+		 * finish (it can wait on a pipe lock for up to a checkpoint). */
+		for (int i = 0; i < 2000 && !__atomic_load_n(&stop.sampled, __ATOMIC_ACQUIRE); i++)
+			nanosleep(&(struct timespec){0, 1000000}, NULL);
 		m.stop_requested = true;
 		m.stop_to_return_ns = t1 > stop.at_ns ? t1 - stop.at_ns : 0;
 		m.moved_at_stop = stop.moved_at;

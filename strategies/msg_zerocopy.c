@@ -1,26 +1,398 @@
-/* msg_zerocopy: not implemented yet. */
+/* msg_zerocopy: send(MSG_ZEROCOPY) from user memory. The kernel pins the
+ * pages instead of copying them, so a buffer must not be rewritten until the
+ * kernel says it is done with it: a completion on the socket's error queue
+ * naming a range of send ids (each successful send() takes the next id).
+ * A file or stream source is read into a ring of pre-faulted buffers, each
+ * reused only after its sends completed; a memory source is sent from its
+ * own memory. Completions flagged SO_EE_CODE_ZEROCOPY_COPIED mean the kernel
+ * copied after all (always on loopback), and the path says so. */
 #include <errno.h>
+#include <inttypes.h>
+#include <time.h> /* linux/errqueue.h uses struct timespec */
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "io_util.h"
 #include "strategy.h"
 
+enum { ST_SENDS, ST_COMPLETIONS, ST_COPIED, ST_ENOBUFS };
+static const char *const mzc_stats[] = {"sends", "completions", "zc_copied", "enobufs", NULL};
+
+/* Buffers in the ring: a read fills one while the sends of the others are
+ * still waiting for their completions. */
+#define MZC_NBUF 8
+/* Sends allowed in flight (without a completion) at once: bounds the pinned
+ * memory and the optmem each holds, and the window of ids tracked below. A
+ * power of two. */
+#define MZC_WINDOW 256
+/* Checkpoints without a completion after which a transfer that an error
+ * ends gives up waiting for the rest. */
+#define MZC_QUIET_CHECKPOINTS 10
+
+struct mzc_state {
+	char *mem; /* MZC_NBUF buffers of `size` bytes */
+	size_t map_len, size;
+	unsigned cur;		     /* the buffer the next read fills */
+	uint32_t buf_last[MZC_NBUF]; /* the last send id taken from each buffer */
+	bool buf_sent[MZC_NBUF];     /* ...if any */
+	uint32_t next_id;	     /* the id the next successful send gets */
+	uint32_t base;		     /* the lowest id not known to be complete */
+	bool done[MZC_WINDOW];	     /* completed ids in [base, base + MZC_WINDOW) */
+	char path[96];
+};
+
 static int mzc_prepare(void *state, const struct zc_copy_params *p, const struct zc_io *io, const char **what)
 {
-	(void)state;
-	(void)p;
-	(void)io;
-	*what = "msg_zerocopy (not implemented)";
-	return ENOSYS;
+	struct mzc_state *s = state;
+	int one = 1;
+	if (setsockopt(io->dst[0], SOL_SOCKET, SO_ZEROCOPY, &one, sizeof one) != 0) {
+		*what = "setsockopt(SO_ZEROCOPY)";
+		return errno;
+	}
+	s->size = p->chunk;
+	s->map_len = MZC_NBUF * p->chunk;
+	s->mem = mmap(NULL, s->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->mem == MAP_FAILED) {
+		s->mem = NULL;
+		*what = "mmap (buffers)";
+		return errno;
+	}
+	zc_prefault(s->mem, s->map_len);
+	return 0;
+}
+
+static uint32_t outstanding(const struct mzc_state *s)
+{
+	return s->next_id - s->base;
+}
+
+/* Mark ids [lo, hi] complete and move base past every completed id. Only
+ * ids of sends in flight are looked at, so a range that makes no sense
+ * cannot run away. */
+static void complete(struct mzc_state *s, uint32_t lo, uint32_t hi)
+{
+	uint32_t n = hi - lo + 1;
+	for (uint32_t k = 0; k < n && k < MZC_WINDOW; k++) {
+		uint32_t id = lo + k;
+		if (id - s->base < outstanding(s))
+			s->done[id % MZC_WINDOW] = true;
+	}
+	while (s->base != s->next_id && s->done[s->base % MZC_WINDOW]) {
+		s->done[s->base % MZC_WINDOW] = false;
+		s->base++;
+	}
+}
+
+/* Read every completion queued on the socket's error queue (never blocks).
+ * Returns 0 or an errno. */
+static int reap(struct mzc_state *s, int fd, struct zc_transfer_result *r)
+{
+	for (;;) {
+		union {
+			char buf[CMSG_SPACE(sizeof(struct sock_extended_err)) + 64];
+			struct cmsghdr align;
+		} control;
+		struct msghdr msg = {.msg_control = control.buf, .msg_controllen = sizeof control.buf};
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+			if (errno == EAGAIN)
+				return 0;
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+			if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+			      (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)))
+				continue;
+			struct sock_extended_err ee;
+			memcpy(&ee, CMSG_DATA(c), sizeof ee);
+			if (ee.ee_origin != SO_EE_ORIGIN_ZEROCOPY) {
+				if (ee.ee_errno)
+					return (int)ee.ee_errno; /* a real error on the socket */
+				continue;
+			}
+			/* ee_info..ee_data: a range of ids, inclusive (mod 2^32). */
+			uint64_t n = (uint64_t)(uint32_t)(ee.ee_data - ee.ee_info) + 1;
+			r->stats[ST_COMPLETIONS] += n;
+			if (ee.ee_code & SO_EE_CODE_ZEROCOPY_COPIED)
+				r->stats[ST_COPIED] += n;
+			complete(s, ee.ee_info, ee.ee_data);
+		}
+	}
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall */
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Wait up to ms for completions, then reap them. Returns 0 when some came,
+ * ETIME when none did (or a signal ended the wait), or an errno. */
+static int wait_completions(struct mzc_state *s, int fd, unsigned ms, struct zc_transfer_result *r)
+{
+	uint64_t before = r->stats[ST_COMPLETIONS];
+	int e = reap(s, fd, r);
+	if (e || r->stats[ST_COMPLETIONS] != before)
+		return e;
+	/* The error queue has no event of its own: POLLERR is always reported
+	 * while it holds something. */
+	struct pollfd pfd = {.fd = fd, .events = 0};
+	int rc = poll(&pfd, 1, (int)ms);
+	if (rc < 0 && errno != EINTR)
+		return errno;
+	e = reap(s, fd, r);
+	if (e)
+		return e;
+	return r->stats[ST_COMPLETIONS] != before ? 0 : ETIME;
+}
+
+/* Wait until every send up to id (inclusive) completed, or every send if
+ * all, a checkpoint at a time. Returns 0; ECANCELED once a stop was
+ * requested, at once when waiting to refill a buffer (refill: no new data is
+ * taken after a stop), else when nothing completed for a whole checkpoint
+ * (the peer stalled: what it still owes is not waited for); ETIMEDOUT after
+ * quiet_limit silent checkpoints when quiet_limit is not 0; or an errno. */
+static int settle(struct mzc_state *s, int fd, bool all, uint32_t id, bool refill, unsigned quiet_limit,
+		  const struct zc_copy_params *p, struct zc_transfer_result *r)
+{
+	unsigned cp = zc_checkpoint_ms(p);
+	uint64_t last = now_ms();
+	while (outstanding(s) && (all || (int32_t)(id - s->base) >= 0)) {
+		bool stopping = zc_stop_requested(p);
+		if (stopping && refill)
+			return ECANCELED;
+		uint64_t quiet = now_ms() - last;
+		if (stopping && quiet >= cp)
+			return ECANCELED;
+		if (quiet_limit && quiet >= (uint64_t)quiet_limit * cp)
+			return ETIMEDOUT;
+		int e = wait_completions(s, fd, stopping ? cp - (unsigned)quiet : cp, r);
+		if (e == 0)
+			last = now_ms();
+		else if (e != ETIME)
+			return e;
+	}
+	return 0;
+}
+
+/* Send the *left bytes at buf (ring buffer `slot`, or -1 for the memory
+ * source); *left shrinks as they go. After a stop request they still go
+ * out, for one checkpoint at most, and not at all once the sink took nothing
+ * for a whole checkpoint (a stalled peer). Returns 0, ECANCELED when a stop
+ * ended it so, or an errno with r->what set. */
+static int send_all(struct mzc_state *s, int fd, const char *buf, size_t *left, int slot,
+		    const struct zc_copy_params *p, struct zc_transfer_result *r)
+{
+	unsigned cp = zc_checkpoint_ms(p);
+	uint64_t last = now_ms(); /* the sink last took something */
+	uint64_t stop_seen = 0;
+	while (*left > 0) {
+		if (!stop_seen && zc_stop_requested(p))
+			stop_seen = now_ms();
+		if (stop_seen) {
+			uint64_t from = last < stop_seen ? last : stop_seen;
+			if (now_ms() >= from + cp)
+				return ECANCELED;
+		}
+		if (outstanding(s) >= MZC_WINDOW) {
+			int e = settle(s, fd, false, s->base, false, 0, p, r);
+			if (e) {
+				r->what = "MSG_ZEROCOPY completions";
+				return e;
+			}
+		}
+		/* Once stopping, a send must not block past the deadline (its
+		 * socket's own is a whole checkpoint): it waits in poll below. */
+		int flags = MSG_ZEROCOPY | MSG_NOSIGNAL | (stop_seen ? MSG_DONTWAIT : 0);
+		ssize_t w = send(fd, buf, *left, flags);
+		if (w > 0) {
+			/* Every send() that took bytes took an id, however many. */
+			if (slot >= 0) {
+				s->buf_last[slot] = s->next_id;
+				s->buf_sent[slot] = true;
+			}
+			s->next_id++;
+			r->stats[ST_SENDS]++;
+			r->moved += (uint64_t)w;
+			buf += w;
+			*left -= (size_t)w;
+			last = now_ms();
+			continue;
+		}
+		if (w == 0) {
+			r->what = "send(MSG_ZEROCOPY)";
+			return EIO;
+		}
+		if (errno != EINTR && errno != EAGAIN && errno != ENOBUFS) {
+			r->what = "send(MSG_ZEROCOPY)";
+			return errno;
+		}
+		/* ENOBUFS: over the socket's optmem limit, which completions free.
+		 * EAGAIN: the send deadline (SO_SNDTIMEO, a checkpoint) passed.
+		 * EINTR: a signal, e.g. the subject's poke after a stop. */
+		int why = errno;
+		if (why == ENOBUFS)
+			r->stats[ST_ENOBUFS]++;
+		int e = reap(s, fd, r);
+		if (e) {
+			r->what = "MSG_ZEROCOPY completions";
+			return e;
+		}
+		if (zc_stop_requested(p)) {
+			if (!stop_seen)
+				stop_seen = now_ms();
+			uint64_t end = (last < stop_seen ? last : stop_seen) + cp, now = now_ms();
+			if (now >= end)
+				return ECANCELED;
+			if (why == ENOBUFS) {
+				e = wait_completions(s, fd, (unsigned)(end - now), r);
+			} else {
+				struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+				e = poll(&pfd, 1, (int)(end - now)) < 0 && errno != EINTR ? errno : 0;
+			}
+		} else if (why == ENOBUFS) {
+			e = wait_completions(s, fd, cp, r);
+		} else if (why == EAGAIN) {
+			e = zc_wait_ready(fd, POLLOUT, p);
+			if (e == ECANCELED)
+				return e;
+		}
+		if (e && e != ETIME) {
+			r->what = why == ENOBUFS ? "MSG_ZEROCOPY completions" : "poll(sink)";
+			return e;
+		}
+	}
+	return 0;
 }
 
 static void mzc_transfer(void *state, const struct zc_copy_params *p, const struct zc_io *io,
 			 struct zc_transfer_result *r)
 {
-	(void)state;
-	(void)p;
+	struct mzc_state *s = state;
+	int fd = io->dst[0];
+	r->path = "send(MSG_ZEROCOPY)";
+	int e = 0;
+	bool stalled = false; /* stopped on a sink that took nothing */
+	bool redact = p->inspect == ZC_INSPECT_REDACT;
+	uint64_t mem_off = 0;
+	for (;;) {
+		if (zc_stop_requested(p)) {
+			e = ECANCELED;
+			break;
+		}
+		const char *from;
+		size_t n;
+		int slot = -1;
+		if (io->src < 0 && !redact) {
+			uint64_t left = io->src_len - mem_off;
+			n = left < s->size ? (size_t)left : s->size;
+			from = io->src_mem + mem_off;
+			mem_off += n;
+			if (p->inspect == ZC_INSPECT_CHECKSUM)
+				r->crc = zc_crc32c(r->crc, from, n);
+		} else {
+			/* The next buffer of the ring, once the kernel let go of it. */
+			slot = (int)s->cur;
+			if (s->buf_sent[slot]) {
+				e = settle(s, fd, false, s->buf_last[slot], true, 0, p, r);
+				if (e) {
+					r->what = "MSG_ZEROCOPY completions";
+					break;
+				}
+			}
+			s->cur = (s->cur + 1) % MZC_NBUF;
+			char *buf = s->mem + (size_t)slot * s->size;
+			if (io->src < 0) { /* redaction never touches the source: a copy */
+				uint64_t left = io->src_len - mem_off;
+				n = left < s->size ? (size_t)left : s->size;
+				memcpy(buf, io->src_mem + mem_off, n);
+				mem_off += n;
+			} else {
+				ssize_t got = zc_read_some(io->src, buf, s->size, p);
+				if (got < 0) {
+					e = (int)-got;
+					r->what = "read";
+					break;
+				}
+				n = (size_t)got;
+			}
+			zc_inspect(p, buf, n, r);
+			from = buf;
+		}
+		if (n == 0)
+			break; /* end of stream */
+		size_t left = n;
+		e = send_all(s, fd, from, &left, slot, p, r);
+		if (e == ECANCELED) {
+			stalled = true;
+			if (slot >= 0)
+				r->stranded += left; /* read, never sent */
+		}
+		if (e)
+			break;
+	}
+	/* Every send completes before the transfer returns: the next transfer
+	 * refills the buffers. Only after a stop is that given up on, when the
+	 * peer stalled: no buffer is written again, and release unmapping them
+	 * is safe (the kernel holds its own references to pinned pages). */
+	int e2 = 0;
+	if (stalled)
+		e2 = reap(s, fd, r);
+	else
+		e2 = settle(s, fd, true, 0, false, e && e != ECANCELED ? MZC_QUIET_CHECKPOINTS : 0, p, r);
+	if (e2 == ECANCELED) {
+		e2 = 0;
+		if (!e)
+			e = ECANCELED;
+	}
+	if (e == ECANCELED) {
+		r->stopped = true;
+		e = e2;
+		if (e)
+			r->what = "MSG_ZEROCOPY completions";
+	} else if (!e && e2) {
+		e = e2;
+		r->what = "MSG_ZEROCOPY completions";
+	}
+	if (e)
+		r->err = e;
+}
+
+/* Say what the kernel did, from this stream's counts; at most 63 characters
+ * (the result's path). */
+static void mzc_after_window(void *state, const struct zc_io *io, struct zc_transfer_result *r)
+{
 	(void)io;
-	r->err = ENOSYS;
-	r->what = "msg_zerocopy";
+	struct mzc_state *s = state;
+	uint64_t n = r->stats[ST_COMPLETIONS], copied = r->stats[ST_COPIED];
+	if (r->err && r->moved == 0)
+		return; /* nothing went: the counts describe no transfer */
+	if (n == 0)
+		snprintf(s->path, sizeof s->path, "send(MSG_ZEROCOPY) (no sends)");
+	else if (copied == n)
+		snprintf(s->path, sizeof s->path, "send(MSG_ZEROCOPY): all %" PRIu64 " sends copied (no zero-copy)", n);
+	else if (copied == 0)
+		snprintf(s->path, sizeof s->path, "send(MSG_ZEROCOPY): zero-copy (0 of %" PRIu64 " sends copied)", n);
+	else
+		snprintf(s->path, sizeof s->path, "send(MSG_ZEROCOPY): %" PRIu64 " of %" PRIu64 " sends copied", copied,
+			 n);
+	r->path = s->path;
+}
+
+static void mzc_release(void *state)
+{
+	struct mzc_state *s = state;
+	if (s->mem)
+		munmap(s->mem, s->map_len);
+	s->mem = NULL;
 }
 
 const struct zc_strategy zc_strategy_msg_zerocopy = {
@@ -31,6 +403,10 @@ const struct zc_strategy zc_strategy_msg_zerocopy = {
 	.max_sinks = 1,
 	.sees_data = true,
 	.default_chunk = 128 * 1024,
+	.state_size = sizeof(struct mzc_state),
+	.stat_names = mzc_stats,
 	.prepare = mzc_prepare,
 	.transfer = mzc_transfer,
+	.after_window = mzc_after_window,
+	.release = mzc_release,
 };

@@ -87,17 +87,13 @@ static void check_cells(json_t *doc, enum expect expect, const char *label)
 	}
 }
 
-/* Every strategy that runs on file-tcp or tcp-proxy, as a --strategy list.
- * Strategies still being written (io_uring*, msg_zerocopy) join once their
- * loops honour a stop request. */
+/* Every strategy that runs on file-tcp or tcp-proxy, as a --strategy list. */
 static void strategy_list(char *buf, size_t len)
 {
 	buf[0] = 0;
 	const struct zc_workload *ft = zc_workload_find("file-tcp"), *tp = zc_workload_find("tcp-proxy");
 	for (size_t i = 0; i < zc_strategy_count; i++) {
 		const struct zc_strategy *s = zc_strategies[i];
-		if (strncmp(s->name, "io_uring", 8) == 0 || strcmp(s->name, "msg_zerocopy") == 0)
-			continue;
 		if (zc_cell_unsupported(s, ft) && zc_cell_unsupported(s, tp))
 			continue;
 		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? "," : "", s->name);

@@ -46,13 +46,6 @@ static json_t *run_cell(const char *strategy, const char *workload, uint64_t siz
 	return doc;
 }
 
-/* Strategies still being written report ENOSYS from prepare; they are
- * left out until they land. */
-static bool unimplemented(const struct zc_strategy *s)
-{
-	return strncmp(s->name, "io_uring", 8) == 0 || strcmp(s->name, "msg_zerocopy") == 0;
-}
-
 static void expect_exact(const char *strategy, const char *workload, uint64_t size, uint64_t transfers,
 			 const char *cache)
 {
@@ -95,8 +88,6 @@ int main(int argc, char **argv)
 			if (zc_cell_unsupported(s, w))
 				continue;
 			pairs++;
-			if (unimplemented(s))
-				continue;
 			for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
 				expect_exact(s->name, w->name, sizes[k], 1, cache);
 			/* Three sequential transfers of a 4097-byte file (a stream
@@ -131,7 +122,7 @@ int main(int argc, char **argv)
 		for (size_t wi = 0; wi < zc_workload_count; wi++) {
 			/* A memory source never reads the file. */
 			if (zc_cell_unsupported(zc_strategies[si], zc_workloads[wi]) ||
-			    zc_workloads[wi]->source == ZC_EP_MEM || unimplemented(zc_strategies[si]))
+			    zc_workloads[wi]->source == ZC_EP_MEM)
 				continue;
 			json_t *doc =
 				run_cell(zc_strategies[si]->name, zc_workloads[wi]->name, 1048576, 1, cache, &status);
