@@ -15,3 +15,4 @@ target_sources(zccore PRIVATE
 # $ZCBENCH_PLOTS_DIR or `zcbench report --plots DIR` override it.
 set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/report_main.c APPEND PROPERTY
   COMPILE_DEFINITIONS ZC_PLOTS_DIR="${PROJECT_SOURCE_DIR}/plots")
+target_sources(zccore PRIVATE ${CMAKE_CURRENT_LIST_DIR}/report_shutdown.c) # the shutdown benchmark (issue 7)

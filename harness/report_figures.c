@@ -481,18 +481,26 @@ static void sanitize(const char *name, char *buf, size_t len)
 		snprintf(buf, len, "w");
 }
 
-static int workload_figures(struct zc_report *r, size_t w, const char *out_dir, char *err, size_t err_len)
+/* Workload w's name as its figures' file names end: sanitized, numbered
+ * when an earlier workload sanitizes the same. */
+static void workload_suffix(const struct zc_report *r, size_t w, char *sfx, size_t len)
 {
-	const char *wname = r->workloads[w];
-	char safe[80], sfx[100];
-	sanitize(wname, safe, sizeof safe);
-	snprintf(sfx, sizeof sfx, "%s", safe);
+	char safe[80];
+	sanitize(r->workloads[w], safe, sizeof safe);
+	snprintf(sfx, len, "%s", safe);
 	for (size_t k = 0; k < w; k++) {
 		char other[80];
 		sanitize(r->workloads[k], other, sizeof other);
 		if (strcmp(other, safe) == 0)
-			snprintf(sfx, sizeof sfx, "%s-%zu", safe, w + 1);
+			snprintf(sfx, len, "%s-%zu", safe, w + 1);
 	}
+}
+
+static int workload_figures(struct zc_report *r, size_t w, const char *out_dir, char *err, size_t err_len)
+{
+	const char *wname = r->workloads[w];
+	char sfx[100];
+	workload_suffix(r, w, sfx, sizeof sfx);
 	struct layout l;
 	if (layout_workload(r, w, &l) != 0) {
 		snprintf(err, err_len, "out of memory");
@@ -930,8 +938,39 @@ int zc_report_figures(struct zc_report *r, const char *out_dir, char *err, size_
 		snprintf(err, err_len, "cannot create %s: %s", dir, strerror(e));
 		return -1;
 	}
-	for (size_t w = 0; w < r->nworkloads; w++)
+	for (size_t w = 0; w < r->nworkloads; w++) {
 		if (workload_figures(r, w, out_dir, err, err_len) != 0)
 			return -1;
+		char sfx[100];
+		workload_suffix(r, w, sfx, sizeof sfx);
+		if (zc_shutdown_in_workload(r, w) && zc_shutdown_figures(r, w, sfx, out_dir, err, err_len) != 0)
+			return -1;
+	}
 	return 0;
+}
+
+void zc_fig_label(struct zc_sbuf *b, const char *s)
+{
+	put_label(b, s);
+}
+
+void zc_fig_num(struct zc_sbuf *b, struct zc_val v, double scale)
+{
+	put_num(b, v, scale);
+}
+
+void zc_fig_header(struct zc_sbuf *b, const struct zc_report *r, const char *title, const char *columns)
+{
+	data_header(b, r, title, columns);
+}
+
+struct zc_figure *zc_fig_add(struct zc_report *r, const char *stem, const char *script, size_t w, const char *title)
+{
+	return data_figure(r, stem, script, w, title);
+}
+
+int zc_fig_note(struct zc_report *r, const char *out_dir, const char *stem, size_t w, const char *title,
+		const char *text, char *err, size_t err_len)
+{
+	return note_figure(r, out_dir, stem, w, title, text, err, err_len);
 }

@@ -40,7 +40,9 @@ static const char style[] =
 	"figure img{max-width:100%;height:auto;display:block}\n"
 	"figcaption{font-size:13px;color:#333;margin-top:6px}\n"
 	"code{font-size:12.5px;background:#eef0f2;padding:1px 4px;border-radius:3px;word-break:break-all}\n"
-	"ul{padding-left:22px}\n";
+	"ul{padding-left:22px}\n"
+	"#reading code{white-space:nowrap;word-break:normal}\n"
+	"ul.settings{margin:6px 0}\n";
 
 static void cell_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
 	__attribute__((format(printf, 3, 0)));
@@ -334,6 +336,14 @@ static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w
 			     c->sees_data == 1	 ? "<span class=\"tag sees\">sees</span>"
 			     : c->sees_data == 0 ? "<span class=\"tag blind\">blind</span>"
 						 : "<span class=\"na\">?</span>");
+		if (c->all_killed) {
+			/* The shutdown benchmark's blind variant: killed by design. */
+			zc_sb_printf(b,
+				     "<td colspan=\"%d\" class=\"warn\">no throughput: all %.0f measured runs were "
+				     "killed at the kill bound (<a href=\"#shutdown-w%zu\">shutdown</a>)</td></tr>\n",
+				     9 + hf, c->sd_killed.v, w + 1);
+			continue;
+		}
 		if (!c->ok) {
 			int span = 9 + hf;
 			zc_sb_printf(b, "<td colspan=\"%d\" class=\"%s\">%s", span,
@@ -407,7 +417,7 @@ static void figure_html(struct zc_sbuf *b, const struct zc_figure *f)
 	zc_sb_puts(b, " <span class=\"small\"><a href=\"");
 	zc_sb_html(b, f->stem);
 	zc_sb_puts(b, ".svg\">SVG</a> &middot; <a href=\"data/");
-	zc_sb_html(b, f->stem);
+	zc_sb_html(b, f->data[0] ? f->data : f->stem);
 	zc_sb_puts(b, ".dat\">data</a></span></figcaption></figure>\n");
 }
 
@@ -416,7 +426,7 @@ static void problems(struct zc_sbuf *b, const struct zc_report *r)
 	zc_sb_puts(b, "<section id=\"problems\"><h2>Skipped and failed cells</h2>\n");
 	size_t n = 0;
 	for (size_t i = 0; i < r->ncells; i++)
-		n += !r->cells[i].ok;
+		n += !r->cells[i].ok && !r->cells[i].all_killed;
 	if (n == 0) {
 		zc_sb_puts(b, "<p class=\"ok\">None: every cell ran and has a summary.</p>\n");
 	} else {
@@ -426,7 +436,7 @@ static void problems(struct zc_sbuf *b, const struct zc_report *r)
 		zc_sb_puts(b, "<th>Workload</th><th>Strategy</th><th>Status</th><th>Reason</th></tr>\n");
 		for (size_t i = 0; i < r->ncells; i++) {
 			const struct zc_rcell *c = &r->cells[i];
-			if (c->ok)
+			if (c->ok || c->all_killed)
 				continue;
 			zc_sb_puts(b, "<tr>");
 			if (r->nfiles > 1) {
@@ -488,8 +498,7 @@ static const char how_to_read[] =
 	"<li><b>Sees / blind</b>: whether the payload passes through user memory (the program could inspect "
 	"it) or the kernel moves it unseen.</li>\n"
 	"<li>A dash or a red note means <i>not measured</i>, never zero. Click a figure for its SVG; each one's "
-	"data file and <code>data/render.sh</code> redraw it with the scripts in <code>plots/</code>.</li>\n"
-	"</ul></section>\n";
+	"data file and <code>data/render.sh</code> redraw it with the scripts in <code>plots/</code>.</li>\n";
 
 int zc_report_html(const struct zc_report *r, const char *out_dir, char *err, size_t err_len)
 {
@@ -536,9 +545,17 @@ int zc_report_html(const struct zc_report *r, const char *out_dir, char *err, si
 		zc_sb_html(&b, r->workloads[w]);
 		zc_sb_puts(&b, "</h2>\n");
 		summary_table(&b, r, w);
+		if (zc_shutdown_in_workload(r, w)) {
+			zc_shutdown_html(&b, r, w);
+			zc_sb_puts(&b, "<div class=\"figs\">\n");
+			for (size_t i = 0; i < r->nfigs; i++)
+				if (r->figs[i].workload == w && r->figs[i].shutdown)
+					figure_html(&b, &r->figs[i]);
+			zc_sb_puts(&b, "</div>\n<h3>Throughput and costs</h3>\n");
+		}
 		zc_sb_puts(&b, "<div class=\"figs\">\n");
 		for (size_t i = 0; i < r->nfigs; i++)
-			if (r->figs[i].workload == w)
+			if (r->figs[i].workload == w && !r->figs[i].shutdown)
 				figure_html(&b, &r->figs[i]);
 		zc_sb_puts(&b, "</div></section>\n");
 	}
@@ -546,6 +563,9 @@ int zc_report_html(const struct zc_report *r, const char *out_dir, char *err, si
 		zc_sb_puts(&b, "<p class=\"na\">The result files hold no cells.</p>\n");
 	problems(&b, r);
 	zc_sb_puts(&b, how_to_read);
+	if (zc_shutdown_any(r))
+		zc_sb_puts(&b, zc_shutdown_how_to_read_html);
+	zc_sb_puts(&b, "</ul></section>\n");
 	zc_sb_puts(&b, "</main>\n</body>\n</html>\n");
 	int rc = -1;
 	char path[4096];

@@ -19,6 +19,19 @@ struct zc_val {
 	double v;
 };
 
+/* The shutdown benchmark's settings of one invocation. The result file keeps
+ * them only in its command line, so they are read from there
+ * (report_shutdown.c); defaults as `zcbench run` has them. */
+struct zc_rshutdown_opts {
+	bool on;			     /* --shutdown-after was given */
+	bool deadlines;			     /* false: --no-deadlines, the blind variant */
+	double after_ns;		     /* --shutdown-after */
+	double checkpoint_ns;		     /* --checkpoint (default 100 ms) */
+	double kill_after_ns;		     /* --kill-after (default 2 s) */
+	struct zc_val stall_bytes;	     /* --stall-peer, per stream; not ok when not given */
+	bool checkpoint_set, kill_after_set; /* given on the command line rather than defaulted */
+};
+
 struct zc_rfile {
 	const char *path; /* as given */
 	const char *base; /* its last component */
@@ -29,6 +42,7 @@ struct zc_rfile {
 	struct zc_val memcpy_bps, syscall_ns, pipe_bps;
 	bool interrupted;
 	bool any_hyperfine; /* some cell has hyperfine figures */
+	struct zc_rshutdown_opts shutdown;
 };
 
 struct zc_rcell {
@@ -53,6 +67,15 @@ struct zc_rcell {
 	bool hf;
 	const char *hf_reason;
 	struct zc_val hf_runs, hf_mean, hf_stddev, hf_median, hf_min, hf_max; /* ns */
+	/* the shutdown benchmark: summary.shutdown, and the drained bytes from
+	 * the runs (the summary has no median of them) */
+	bool sd;
+	struct zc_val sd_runs, sd_killed, sd_before;		  /* signalled, killed, finished before it */
+	struct zc_val sd_stop, sd_stop_max, sd_exit, sd_exit_max; /* ns: median, max */
+	struct zc_val sd_inflight, sd_inflight_max;		  /* bytes */
+	struct zc_val sd_drained, sd_drained_max;		  /* bytes, over the runs not killed */
+	struct zc_val sd_stranded, sd_stranded_max;		  /* bytes */
+	bool all_killed; /* every measured run was killed: no throughput, by design */
 };
 
 enum zc_fig_kind { ZC_FIG_DATA, ZC_FIG_NOTE };
@@ -66,6 +89,8 @@ struct zc_figure {
 	char note[512];	    /* a line drawn under it ("" for none) */
 	char caption[1024]; /* shown beneath it in the HTML */
 	char extra[64];	    /* a further script argument ("" for none) */
+	char data[192];	    /* the data file's name without .dat when figures share one; "" for stem */
+	bool shutdown;	    /* shown in the workload's shutdown part */
 	int width, height;
 };
 
@@ -104,6 +129,28 @@ int zc_report_render(const struct zc_report *r, const char *out_dir, const char 
 /* report_html.c and report_md.c. */
 int zc_report_html(const struct zc_report *r, const char *out_dir, char *err, size_t err_len);
 int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size_t err_len);
+
+/* report_shutdown.c: the shutdown benchmark. Settings from a command line,
+ * a cell's figures, the figures of workload w (sfx: its name as used in file
+ * names) and its part of index.html and summary.md. */
+void zc_shutdown_opts_parse(const json_t *command, struct zc_rshutdown_opts *o);
+void zc_shutdown_extract(struct zc_rcell *c);
+bool zc_shutdown_in_workload(const struct zc_report *r, size_t w);
+bool zc_shutdown_any(const struct zc_report *r);
+int zc_shutdown_figures(struct zc_report *r, size_t w, const char *sfx, const char *out_dir, char *err, size_t err_len);
+void zc_shutdown_html(struct zc_sbuf *b, const struct zc_report *r, size_t w);
+void zc_shutdown_md(struct zc_sbuf *b, const struct zc_report *r, size_t w);
+extern const char zc_shutdown_how_to_read_html[];
+extern const char zc_shutdown_how_to_read_md[];
+
+/* report_figures.c, for the figures of other parts: the data file pieces. */
+void zc_fig_label(struct zc_sbuf *b, const char *s);		   /* a quoted label */
+void zc_fig_num(struct zc_sbuf *b, struct zc_val v, double scale); /* " value" or " NaN" */
+void zc_fig_header(struct zc_sbuf *b, const struct zc_report *r, const char *title, const char *columns);
+struct zc_figure *zc_fig_add(struct zc_report *r, const char *stem, const char *script, size_t w, const char *title);
+/* A figure that only says what was not measured; 0 or -1 with err set. */
+int zc_fig_note(struct zc_report *r, const char *out_dir, const char *stem, size_t w, const char *title,
+		const char *text, char *err, size_t err_len);
 
 /* Formatting shared by HTML and Markdown (report_load.c). */
 void zc_fmt_si(double v, char *buf, size_t len);	  /* 65600 -> "65.6k" */

@@ -125,6 +125,7 @@ static int load_one(struct zc_rfile *f, const char *path, char *err, size_t err_
 	if (!f->kernel)
 		f->kernel = "unknown kernel";
 	f->interrupted = json_is_true(json_object_get(f->doc, "interrupted"));
+	zc_shutdown_opts_parse(json_object_get(f->doc, "command"), &f->shutdown);
 	if (f->calibration) {
 		f->memcpy_bps.ok = zc_calibrate_memcpy_bps(f->calibration, &f->memcpy_bps.v) == 0;
 		f->syscall_ns.ok = zc_calibrate_syscall_ns(f->calibration, &f->syscall_ns.v) == 0;
@@ -226,6 +227,7 @@ static void extract_cell(struct zc_rcell *c)
 		c->hf_min = zc_jnum(hf, "min_ns");
 		c->hf_max = zc_jnum(hf, "max_ns");
 	}
+	zc_shutdown_extract(c);
 }
 
 /* Params that tell cells apart, in the order labels show them. */

@@ -100,6 +100,14 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 			zc_sb_puts(&b, " ");
 			zc_sb_md(&b, c->label);
 			zc_sb_printf(&b, " | %s |", c->sees_data == 1 ? "sees" : c->sees_data == 0 ? "blind" : "?");
+			if (c->all_killed) {
+				zc_sb_printf(&b, " no throughput: all %.0f measured runs were killed (shutdown) |",
+					     c->sd_killed.v);
+				for (size_t k = 3 + (r->nfiles > 1); k < ncols; k++)
+					zc_sb_puts(&b, " |");
+				zc_sb_puts(&b, "\n");
+				continue;
+			}
 			if (!c->ok) {
 				zc_sb_puts(&b, " **");
 				zc_sb_md(&b, c->status);
@@ -131,10 +139,14 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 				md_num(&b, zc_cell_hf_bps(c), "%.2f", 1e-9);
 			zc_sb_puts(&b, "\n");
 		}
+		if (zc_shutdown_in_workload(r, w))
+			zc_shutdown_md(&b, r, w);
 	}
+	if (zc_shutdown_any(r))
+		zc_sb_puts(&b, zc_shutdown_how_to_read_md);
 	size_t bad = 0;
 	for (size_t i = 0; i < r->ncells; i++)
-		bad += !r->cells[i].ok;
+		bad += !r->cells[i].ok && !r->cells[i].all_killed;
 	zc_sb_printf(&b,
 		     "\n%zu cell%s, %zu skipped or failed. Figures: `index.html` beside this file. "
 		     "GB/s = 10^9 bytes/s; medians over the measured runs; – = not measured.\n",

@@ -58,7 +58,7 @@ static void figure_argv(const char *gnuplot, const struct zc_figure *fig, const 
 			char *argv[12])
 {
 	snprintf(script, script_len, "plots/%s", fig->script);
-	snprintf(data, data_len, "data/%s.dat", fig->stem);
+	snprintf(data, data_len, "data/%s.dat", fig->data[0] ? fig->data : fig->stem);
 	snprintf(out, out_len, "%s.%s", fig->stem, ext);
 	snprintf(w, 16, "%d", fig->width);
 	snprintf(h, 16, "%d", fig->height);

@@ -1,8 +1,9 @@
 /* zcbench report on the checked-in samples (results/sample/): every expected
  * file is written, every PNG is a valid image of the size the HTML states
  * (one of the report's set sizes), the HTML references only files that
- * exist, counters that were not measured are said to be so, and bad or
- * foreign JSON gives one line on stderr and exit status 2.
+ * exist, counters that were not measured are said to be so, the shutdown
+ * benchmark gets its figures and tables (and a file without it none), and
+ * bad or foreign JSON gives one line on stderr and exit status 2.
  * Usage: test_report ZCBENCH SAMPLE_DIR. Skips (77) without gnuplot. */
 #include <dirent.h>
 #include <errno.h>
@@ -200,6 +201,44 @@ static bool file_has(const char *dir, const char *name, const char *text)
 	return ok;
 }
 
+/* The opposite of file_has, for what must not be there. */
+static bool file_lacks(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	char *s = slurp(path);
+	bool ok = s && !strstr(s, text);
+	if (!ok)
+		fprintf(stderr, "%s contains \"%s\" (or is missing)\n", path, text);
+	free(s);
+	return ok;
+}
+
+/* How often text occurs in a file of the report. */
+static size_t count_in(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	char *s = slurp(path);
+	size_t n = 0;
+	for (const char *p = s; p && (p = strstr(p, text)); p += strlen(text))
+		n++;
+	free(s);
+	return n;
+}
+
+/* Whether a PNG of the report has the given size. */
+static bool png_is(const char *dir, const char *name, uint32_t w, uint32_t h)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	uint32_t pw = 0, ph = 0;
+	bool ok = png_size(path, &pw, &ph) && pw == w && ph == h;
+	if (!ok)
+		fprintf(stderr, "%s is %ux%u, expected %ux%u\n", path, pw, ph, w, h);
+	return ok;
+}
+
 /* The workloads of a result file, in order. */
 static size_t workloads_of(const char *file, char names[][64], size_t max)
 {
@@ -263,6 +302,14 @@ static void test_full_sample(void)
 	CHECK(file_has(out, "index.html", "Skipped and failed cells"));
 	CHECK(file_has(out, "summary.md", "# zcbench report"));
 	CHECK(file_has(out, "summary.md", "| readwrite | sees |"));
+	/* No cell has summary.shutdown: no shutdown section, figure or note. */
+	CHECK(file_lacks(out, "index.html", "Shutdown"));
+	CHECK(file_lacks(out, "index.html", "shutdown-"));
+	CHECK(file_lacks(out, "summary.md", "hutdown"));
+	CHECK(file_lacks(out, "data/render.sh", "shutdown"));
+	CHECK(access(out, F_OK) == 0);
+	snprintf(name, sizeof name, "%s/plots/shutdown.gp", out);
+	CHECK(access(name, F_OK) != 0);
 	/* data/render.sh redraws every figure, and gnuplot has nothing to warn about. */
 	char script[256];
 	snprintf(script, sizeof script, "%s/data/render.sh", out);
@@ -415,6 +462,117 @@ static void test_sweep_and_hyperfine(void)
 	check_html(out);
 }
 
+/* The shutdown benchmark: the run with deadlines and its blind variant
+ * (--no-deadlines, every run killed), two files in one report. */
+static void test_shutdown(void)
+{
+	char file[512], blind[512], out[128], name[256];
+	sample("sample-shutdown.json", file, sizeof file);
+	sample("sample-shutdown-blind.json", blind, sizeof blind);
+	snprintf(out, sizeof out, "%s/shutdown", tmp);
+	const char *files[] = {file, blind, NULL};
+	REPORT_OK(out, files);
+	CHECK(exists(out, "plots/shutdown.gp"));
+	char w[16][64];
+	size_t nw = workloads_of(file, w, 16);
+	CHECK(nw == 2);
+	for (size_t i = 0; i < nw; i++) {
+		/* Two full-size figures per workload from one data file. */
+		static const char *const kinds[] = {"shutdown-time", "shutdown-bytes"};
+		for (size_t k = 0; k < 2; k++) {
+			snprintf(name, sizeof name, "%s-%s.png", kinds[k], w[i]);
+			CHECK(png_is(out, name, ZC_REPORT_FIG_WIDTH, ZC_REPORT_FIG_HEIGHT));
+			snprintf(name, sizeof name, "%s-%s.svg", kinds[k], w[i]);
+			CHECK(file_has(out, name, "<svg"));
+		}
+		snprintf(name, sizeof name, "data/shutdown-%s.dat", w[i]);
+		CHECK(file_has(out, name, "# zcbench report data: "));
+		CHECK(file_has(out, name, "\n# block 4 ("));
+		snprintf(name, sizeof name, "<h3 id=\"shutdown-w%zu\">Shutdown</h3>", i + 1);
+		CHECK(file_has(out, "index.html", name));
+		snprintf(name, sizeof name, "### Shutdown: %s\n", w[i]);
+		CHECK(file_has(out, "summary.md", name));
+	}
+	/* Every figure is on the page: the shutdown ones beside the others. */
+	CHECK(check_html(out) == nw * 9);
+	CHECK(file_has(out, "data/shutdown-file-tcp.dat", "\"killed 3/3\""));
+	CHECK(file_has(out, "data/shutdown-file-tcp.dat", " #1: checkpoint 100 ms\"\n"));
+	CHECK(file_has(out, "data/shutdown-file-tcp.dat", " #2: no deadlines, kill after 500 ms\"\n"));
+
+	/* The table shows each blind cell's killed count, from the file. */
+	json_t *doc = json_load_file(blind, 0, NULL);
+	json_t *results = json_object_get(doc, "results");
+	CHECK(json_array_size(results) == 3);
+	size_t killed_cells = 0;
+	for (size_t i = 0; i < json_array_size(results); i++) {
+		json_t *sd = json_object_get(json_object_get(json_array_get(results, i), "summary"), "shutdown");
+		json_int_t k = json_integer_value(json_object_get(sd, "killed_runs"));
+		json_int_t n = json_integer_value(json_object_get(sd, "runs"));
+		CHECK(k > 0 && k == n);
+		char cell[128];
+		snprintf(cell, sizeof cell, "<td class=\"n bad\">%lld of %lld</td>", (long long)k, (long long)n);
+		CHECK(file_has(out, "index.html", cell));
+		killed_cells++;
+	}
+	json_decref(doc);
+	CHECK_EQ_U64(count_in(out, "index.html", " class=\"n bad\">"), killed_cells);
+	CHECK_EQ_U64(count_in(out, "summary.md", " | **3 of 3** |"), killed_cells);
+	/* Killed by design is not a failure, and says why there is no throughput. */
+	CHECK(file_has(out, "index.html", "None: every cell ran"));
+	CHECK_EQ_U64(count_in(out, "index.html", "no throughput: all 3 measured runs were killed"), killed_cells);
+	CHECK(file_has(out, "summary.md", "10 cells, 0 skipped or failed."));
+	/* The settings come from each file's command line; how to read them. */
+	CHECK(file_has(out, "index.html", "loops regain control every 100 ms (--checkpoint, the default)"));
+	CHECK(file_has(out, "index.html", "no deadlines (--no-deadlines, the blind variant)"));
+	CHECK(file_has(out, "index.html", "still running 500 ms after the signal is killed (--kill-after)"));
+	CHECK(file_has(out, "index.html", "<li id=\"reading-shutdown\">"));
+	CHECK(file_has(out, "summary.md", "**How to read the shutdown tables.**"));
+
+	/* render.sh redraws them, and gnuplot has nothing to warn about. */
+	char script[256];
+	snprintf(script, sizeof script, "%s/data/render.sh", out);
+	char *sh[] = {"/bin/sh", script, NULL};
+	CHECK(run_cmd(sh, &res) == 0 && res.status == 0);
+	if (res.err[0])
+		fprintf(stderr, "render.sh said:\n%s\n", res.err);
+	CHECK(res.err[0] == 0);
+
+	/* The blind variant alone: every run killed, so no byte counts at all:
+	 * the bytes figure says so; the times are still drawn. */
+	snprintf(out, sizeof out, "%s/shutdown-blind", tmp);
+	const char *one[] = {blind, NULL};
+	REPORT_OK(out, one);
+	CHECK(check_html(out) >= 2);
+	CHECK(png_is(out, "shutdown-time-file-tcp.png", ZC_REPORT_FIG_WIDTH, ZC_REPORT_FIG_HEIGHT));
+	CHECK(png_is(out, "shutdown-bytes-file-tcp.png", ZC_REPORT_FIG_WIDTH, ZC_REPORT_NOTE_HEIGHT));
+	CHECK(file_has(out, "data/shutdown-bytes-file-tcp.dat", "every signalled run was killed"));
+	CHECK(file_has(out, "index.html", "<td class=\"n bad\">3 of 3</td>"));
+	snprintf(script, sizeof script, "%s/data/render.sh", out);
+	CHECK(run_cmd(sh, &res) == 0 && res.status == 0 && res.err[0] == 0);
+
+	/* Settings given as --name=value, and other values: read as such. */
+	char mod[128];
+	doc = json_load_file(file, 0, NULL);
+	json_t *cmd = json_array();
+	static const char *const argv[] = {"zcbench",	       "run", "--size",	      "1G", "--checkpoint=50ms",
+					   "--shutdown-after", "1s",  "--kill-after", "3s", "--stall-peer=64K"};
+	for (size_t i = 0; i < sizeof argv / sizeof argv[0]; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	json_object_set_new(doc, "command", cmd);
+	snprintf(mod, sizeof mod, "%s/shutdown-opts.json", tmp);
+	CHECK(json_dump_file(doc, mod, 0) == 0);
+	json_decref(doc);
+	snprintf(out, sizeof out, "%s/shutdown-opts", tmp);
+	const char *mods[] = {mod, NULL};
+	REPORT_OK(out, mods);
+	CHECK(file_has(out, "index.html",
+		       "SIGTERM 1 s after each run&#39;s copy window opened; the drain peer stops "
+		       "reading after 64 KiB per stream; loops regain control every 50 ms "
+		       "(--checkpoint); a subject still running 3 s after the signal is killed "
+		       "(--kill-after)."));
+	CHECK(file_has(out, "data/shutdown-file-tcp.dat", "\"checkpoint 50 ms\""));
+}
+
 /* Bad input: one line on stderr, exit status 2, nothing written. */
 static void expect_bad(const char *content, const char *want)
 {
@@ -552,6 +710,7 @@ int main(int argc, char **argv)
 	test_all_perf_unavailable();
 	test_two_files();
 	test_sweep_and_hyperfine();
+	test_shutdown();
 	test_odd_cells();
 	test_missing_tools();
 	if (!check_failures) {

@@ -1,0 +1,781 @@
+/* The shutdown benchmark in the report (`zcbench run --shutdown-after DUR`):
+ * its settings, read from each file's command line (the result file keeps
+ * them nowhere else); each cell's summary.shutdown, with the drained bytes
+ * taken from the runs; per workload one data file drawn twice by
+ * plots/shutdown.gp (the time from the signal to the exit, and the bytes in
+ * flight, drained and stranded); and its table in index.html and summary.md.
+ * A file without summary.shutdown in any cell gets none of this. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "report.h"
+#include "report_internal.h"
+
+#define MIB 1048576.0
+
+/* The options of ours that take a value. */
+static bool ours(const char *name)
+{
+	static const char *const names[] = {"shutdown-after", "checkpoint", "kill-after", "stall-peer"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+void zc_shutdown_opts_parse(const json_t *command, struct zc_rshutdown_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->deadlines = true;
+	o->checkpoint_ns = 100e6;
+	o->kill_after_ns = 2e9;
+	size_t n = json_is_array(command) ? json_array_size(command) : 0;
+	for (size_t i = 1; i < n; i++) {
+		const char *arg = json_string_value(json_array_get(command, i));
+		if (!arg || strncmp(arg, "--", 2) != 0)
+			continue;
+		if (!arg[2])
+			break; /* "--": no options after it */
+		/* "--name value" or "--name=value", as getopt_long takes them. */
+		char name[64];
+		const char *eq = strchr(arg, '='), *value = NULL;
+		snprintf(name, sizeof name, "%.*s", (int)(eq ? eq - arg - 2 : (long)strlen(arg + 2)), arg + 2);
+		if (eq)
+			value = eq + 1;
+		else if (i + 1 < n) {
+			/* Another option's value is skipped too (`zcbench run` takes no
+			 * operands), unless it looks like the next option. */
+			const char *next = json_string_value(json_array_get(command, i + 1));
+			if (ours(name) || (next && strncmp(next, "--", 2) != 0))
+				value = json_string_value(json_array_get(command, ++i));
+		}
+		uint64_t v;
+		const char *why;
+		if (strcmp(name, "no-deadlines") == 0) {
+			o->deadlines = false;
+		} else if (!value) {
+			continue;
+		} else if (strcmp(name, "shutdown-after") == 0 && zc_parse_duration(value, &v, &why) == 0) {
+			o->on = true;
+			o->after_ns = (double)v;
+		} else if (strcmp(name, "checkpoint") == 0 && zc_parse_duration(value, &v, &why) == 0) {
+			o->checkpoint_ns = (double)v;
+			o->checkpoint_set = true;
+		} else if (strcmp(name, "kill-after") == 0 && zc_parse_duration(value, &v, &why) == 0) {
+			o->kill_after_ns = (double)v;
+			o->kill_after_set = true;
+		} else if (strcmp(name, "stall-peer") == 0 && zc_parse_size(value, &v, &why) == 0) {
+			o->stall_bytes.ok = true;
+			o->stall_bytes.v = (double)v;
+		}
+	}
+}
+
+static struct zc_val val_of(double v)
+{
+	struct zc_val x = {true, v};
+	return x;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+void zc_shutdown_extract(struct zc_rcell *c)
+{
+	const json_t *s = json_object_get(json_object_get(c->j, "summary"), "shutdown");
+	if (!json_is_object(s))
+		return;
+	c->sd = true;
+	c->sd_runs = zc_jnum(s, "runs");
+	c->sd_killed = zc_jnum(s, "killed_runs");
+	c->sd_before = zc_jnum(s, "finished_before_signal_runs");
+	c->sd_stop = zc_jnum(s, "signal_to_stop_ns.median");
+	c->sd_stop_max = zc_jnum(s, "signal_to_stop_ns.max");
+	c->sd_exit = zc_jnum(s, "signal_to_exit_ns.median");
+	c->sd_exit_max = zc_jnum(s, "signal_to_exit_ns.max");
+	c->sd_inflight = zc_jnum(s, "in_flight_bytes_at_signal.median");
+	c->sd_inflight_max = zc_jnum(s, "in_flight_bytes_at_signal.max");
+	c->sd_stranded = zc_jnum(s, "stranded_bytes.median");
+	c->sd_stranded_max = zc_jnum(s, "stranded_bytes.max");
+	c->all_killed =
+		!c->tput.ok && c->sd_killed.ok && c->sd_killed.v > 0 && c->sd_runs.ok && c->sd_killed.v >= c->sd_runs.v;
+	/* Drained after the signal: the median over the measured runs that
+	 * have it (a killed run or one that finished first has null). */
+	const json_t *runs = json_object_get(c->j, "runs");
+	size_t n = json_array_size(runs), m = 0;
+	double *v = calloc(n ? n : 1, sizeof *v);
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *run = json_array_get(runs, i);
+		if (json_is_true(json_object_get(run, "warmup")))
+			continue;
+		struct zc_val d = zc_jnum(run, "shutdown.drained_after_signal_bytes");
+		if (d.ok)
+			v[m++] = d.v;
+	}
+	if (m) {
+		qsort(v, m, sizeof *v, cmp_double);
+		c->sd_drained.ok = c->sd_drained_max.ok = true;
+		c->sd_drained.v = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+		c->sd_drained_max.v = v[m - 1];
+	}
+	free(v);
+}
+
+bool zc_shutdown_in_workload(const struct zc_report *r, size_t w)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].workload == w && r->cells[i].sd)
+			return true;
+	return false;
+}
+
+bool zc_shutdown_any(const struct zc_report *r)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].sd)
+			return true;
+	return false;
+}
+
+/* A duration for text: "100 ms", "2 s", "1.5 ms". */
+static void fmt_dur(double ns, char *buf, size_t len)
+{
+	if (ns >= 1e9 && fmod(ns, 1e9) == 0)
+		snprintf(buf, len, "%.0f s", ns / 1e9);
+	else if (ns >= 1e6)
+		snprintf(buf, len, "%g ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%g us", ns / 1e3);
+}
+
+/* Milliseconds in a table: two decimals below 10 ms, one above. */
+static void fmt_ms(double ns, char *buf, size_t len)
+{
+	double ms = ns / 1e6;
+	snprintf(buf, len, ms < 10 ? "%.2f" : "%.1f", ms);
+}
+
+/* Bytes above a bar, short: "0", "812", "6.5K", "467K", "4.0M", "11M". */
+static void fmt_bytes_tiny(double v, char *buf, size_t len)
+{
+	if (v < 1024)
+		snprintf(buf, len, "%.0f", v);
+	else if (v < MIB)
+		snprintf(buf, len, v < 10 * 1024 ? "%.1fK" : "%.0fK", v / 1024);
+	else
+		snprintf(buf, len, v < 10 * MIB ? "%.1fM" : "%.0fM", v / MIB);
+}
+
+static void fmt_bytes(double v, char *buf, size_t len)
+{
+	zc_format_bytes(v > 0 ? (uint64_t)(v + 0.5) : 0, buf, len);
+}
+
+/* What tells one invocation's shutdown runs from another's, short. */
+static void variant(const struct zc_rfile *f, char *buf, size_t len)
+{
+	char d[32];
+	if (!f->shutdown.on) {
+		snprintf(buf, len, "settings not recorded");
+	} else if (f->shutdown.deadlines) {
+		fmt_dur(f->shutdown.checkpoint_ns, d, sizeof d);
+		snprintf(buf, len, "checkpoint %s", d);
+	} else {
+		fmt_dur(f->shutdown.kill_after_ns, d, sizeof d);
+		snprintf(buf, len, "no deadlines, kill after %s", d);
+	}
+}
+
+/* Whether the shutdown cells of workload w come from more than one file. */
+static bool several_files(const struct zc_report *r, size_t w)
+{
+	size_t first = (size_t)-1;
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct zc_rcell *c = &r->cells[i];
+		if (c->workload != w || !c->sd)
+			continue;
+		if (first == (size_t)-1)
+			first = c->file;
+		else if (c->file != first)
+			return true;
+	}
+	return false;
+}
+
+/* Whether file f has shutdown cells in workload w. */
+static bool file_in_workload(const struct zc_report *r, size_t w, size_t f)
+{
+	for (size_t i = 0; i < r->ncells; i++)
+		if (r->cells[i].workload == w && r->cells[i].file == f && r->cells[i].sd)
+			return true;
+	return false;
+}
+
+/* A file group's label in the figures: its variant, after the file's label
+ * when the workload has several. */
+static void group_label(const struct zc_report *r, size_t w, size_t f, char *buf, size_t len)
+{
+	char v[96];
+	variant(&r->files[f], v, sizeof v);
+	if (several_files(r, w))
+		snprintf(buf, len, "%.120s: %s", r->files[f].label, v);
+	else
+		snprintf(buf, len, "%s", v);
+}
+
+/* Where a bar sits: the shutdown cells of workload w grouped by file, a
+ * gap between files, as the other bar figures lay theirs out. */
+struct sd_slot {
+	const struct zc_rcell *c;
+	double x;
+};
+
+static size_t layout(const struct zc_report *r, size_t w, struct sd_slot *slots)
+{
+	size_t n = 0;
+	double x = 0;
+	for (size_t f = 0; f < r->nfiles; f++) {
+		size_t first = n;
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct zc_rcell *c = &r->cells[i];
+			if (c->file != f || c->workload != w || !c->sd)
+				continue;
+			slots[n].c = c;
+			slots[n++].x = ++x;
+		}
+		if (n > first)
+			x += 1;
+	}
+	return n;
+}
+
+/* A cell's state in the time figure: 0 every signalled run stopped and
+ * exited by itself, 1 some run was killed, 2 no run was signalled (all
+ * finished first) or the summary has no exit time. */
+static int time_state(const struct zc_rcell *c)
+{
+	if (!c->sd_exit.ok)
+		return 2;
+	return c->sd_killed.ok && c->sd_killed.v > 0 ? 1 : 0;
+}
+
+int zc_shutdown_figures(struct zc_report *r, size_t w, const char *sfx, const char *out_dir, char *err, size_t err_len)
+{
+	const char *wname = r->workloads[w];
+	struct sd_slot *slots = calloc(r->ncells ? r->ncells : 1, sizeof *slots);
+	if (!slots) {
+		snprintf(err, err_len, "out of memory");
+		return -1;
+	}
+	size_t n = layout(r, w, slots);
+	struct zc_sbuf b;
+	zc_sb_init(&b);
+	char title[256], label[256], t[64], data[192];
+	snprintf(data, sizeof data, "shutdown-%s", sfx);
+	snprintf(title, sizeof title, "%s: shutdown", wname);
+	zc_fig_header(&b, r, title,
+		      "# One data file for two figures (plots/shutdown.gp): EXTRA \"time ...\" draws blocks 2-3,\n"
+		      "# \"bytes UNIT\" block 4.\n"
+		      "# block 0: file groups: x_centre \"label\"\n"
+		      "# block 1: bars: x \"cell\"\n"
+		      "# block 2: reference lines, one per file group: x_lo x_hi checkpoint_ms kill_bound_ms\n"
+		      "#          (NaN where not drawn: no checkpoint without deadlines; the kill bound only\n"
+		      "#          where a run was killed)\n"
+		      "# block 3: time from the signal: x state exit_median_ms exit_max_ms stop_median_ms "
+		      "stop_max_ms text_y_ms \"text\" \"killed text\" \"max text\"\n"
+		      "#          state: 0 every signalled run exited by itself, 1 some run was killed, 2 no "
+		      "signalled run;\n"
+		      "#          text_y_ms: where the text goes (the median, else the bottom of the axis); the "
+		      "max text\n"
+		      "#          goes above the whisker, where the slowest run was well above the median\n"
+		      "# block 4: bytes (in UNIT, see EXTRA): x in_flight_median in_flight_max drained_median "
+		      "drained_max stranded_median stranded_max \"in flight\" \"drained\" \"stranded\" \"note\"\n");
+
+	/* Blocks 0 and 1: the groups and the bars. */
+	zc_sb_puts(&b, "\n# block 0\n");
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+		while (k + 1 < n && slots[k + 1].c->file == slots[i].c->file)
+			k++;
+		group_label(r, w, slots[i].c->file, label, sizeof label);
+		zc_sb_printf(&b, "%g ", (slots[i].x + slots[k].x) / 2);
+		zc_fig_label(&b, label);
+		zc_sb_puts(&b, "\n");
+		i = k + 1;
+	}
+	zc_sb_puts(&b, "\n\n# block 1\n");
+	for (size_t i = 0; i < n; i++) {
+		zc_sb_printf(&b, "%g ", slots[i].x);
+		zc_fig_label(&b, slots[i].c->label);
+		zc_sb_puts(&b, "\n");
+	}
+
+	/* Block 2: the checkpoint and the kill bound of each group, and the
+	 * range of the values, to choose the scale. */
+	double lo = INFINITY, hi = 0;
+	zc_sb_puts(&b, "\n\n# block 2\n");
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+		bool killed = false;
+		for (; k < n && slots[k].c->file == slots[i].c->file; k++)
+			killed |= time_state(slots[k].c) == 1;
+		const struct zc_rshutdown_opts *o = &r->files[slots[i].c->file].shutdown;
+		struct zc_val cp = {o->on && o->deadlines, o->checkpoint_ns};
+		struct zc_val kb = {o->on && killed, o->kill_after_ns};
+		zc_sb_printf(&b, "%g %g", slots[i].x - 0.45, slots[k - 1].x + 0.45);
+		zc_fig_num(&b, cp, 1e-6);
+		zc_fig_num(&b, kb, 1e-6);
+		zc_sb_puts(&b, "\n");
+		if (cp.ok)
+			lo = fmin(lo, cp.v), hi = fmax(hi, cp.v);
+		if (kb.ok)
+			lo = fmin(lo, kb.v), hi = fmax(hi, kb.v);
+		i = k;
+	}
+
+	/* Block 3: the times. The scale is chosen first: a wide range of times
+	 * reads best on a log scale. */
+	for (size_t i = 0; i < n; i++) {
+		const struct zc_rcell *c = slots[i].c;
+		if (c->sd_exit.ok && c->sd_exit.v > 0)
+			lo = fmin(lo, c->sd_exit.v), hi = fmax(hi, c->sd_exit.v);
+		if (c->sd_exit_max.ok)
+			hi = fmax(hi, c->sd_exit_max.v);
+	}
+	bool log = hi > 0 && lo < INFINITY && hi / lo > 20;
+	/* The bottom of a log axis, as plots/shutdown.gp sets it: the decade
+	 * below a third of the shortest median. */
+	double shortest = INFINITY;
+	for (size_t i = 0; i < n; i++)
+		if (slots[i].c->sd_exit.ok && slots[i].c->sd_exit.v > 0)
+			shortest = fmin(shortest, slots[i].c->sd_exit.v);
+	double bottom = log && shortest < INFINITY ? pow(10, floor(log10(shortest / 1e6 / 3))) : 0;
+	zc_sb_puts(&b, "\n\n# block 3\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct zc_rcell *c = slots[i].c;
+		zc_sb_printf(&b, "%g %d", slots[i].x, time_state(c));
+		zc_fig_num(&b, c->sd_exit, 1e-6);
+		zc_fig_num(&b, c->sd_exit_max, 1e-6);
+		zc_fig_num(&b, c->sd_stop, 1e-6);
+		zc_fig_num(&b, c->sd_stop_max, 1e-6);
+		zc_fig_num(&b, c->sd_exit.ok ? c->sd_exit : val_of(bottom * 1e6), 1e-6);
+		if (c->sd_exit.ok)
+			fmt_ms(c->sd_exit.v, t, sizeof t);
+		else
+			snprintf(t, sizeof t, "%s",
+				 c->sd_before.ok && c->sd_before.v > 0 ? "finished before the signal" : "n/m");
+		zc_sb_puts(&b, " ");
+		zc_fig_label(&b, t);
+		t[0] = 0;
+		if (time_state(c) == 1)
+			snprintf(t, sizeof t, "killed %.0f/%.0f", c->sd_killed.v, c->sd_runs.ok ? c->sd_runs.v : 0);
+		zc_sb_puts(&b, " ");
+		zc_fig_label(&b, t);
+		t[0] = 0;
+		if (c->sd_exit.ok && c->sd_exit_max.ok && c->sd_exit_max.v > 1.5 * c->sd_exit.v) {
+			char ms[32];
+			fmt_ms(c->sd_exit_max.v, ms, sizeof ms);
+			snprintf(t, sizeof t, "max %s", ms);
+		}
+		zc_sb_puts(&b, " ");
+		zc_fig_label(&b, t);
+		zc_sb_puts(&b, "\n");
+	}
+
+	/* Block 4: the bytes, in MiB when any reaches one, else KiB. */
+	double top = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct zc_rcell *c = slots[i].c;
+		struct zc_val all[] = {c->sd_inflight, c->sd_inflight_max, c->sd_drained_max, c->sd_stranded_max};
+		for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
+			if (all[k].ok)
+				top = fmax(top, all[k].v);
+	}
+	bool mib = top >= MIB;
+	double scale = 1 / (mib ? MIB : 1024);
+	zc_sb_printf(&b, "\n\n# block 4 (%s)\n", mib ? "MiB" : "KiB");
+	for (size_t i = 0; i < n; i++) {
+		const struct zc_rcell *c = slots[i].c;
+		zc_sb_printf(&b, "%g", slots[i].x);
+		struct zc_val v[] = {c->sd_inflight,	c->sd_inflight_max, c->sd_drained,
+				     c->sd_drained_max, c->sd_stranded,	    c->sd_stranded_max};
+		for (size_t k = 0; k < 6; k++)
+			zc_fig_num(&b, v[k], scale);
+		for (size_t k = 0; k < 6; k += 2) {
+			t[0] = 0;
+			if (v[k].ok)
+				fmt_bytes_tiny(v[k].v, t, sizeof t);
+			zc_sb_puts(&b, " ");
+			zc_fig_label(&b, t);
+		}
+		/* Why a cell has no bars. */
+		t[0] = 0;
+		if (!c->sd_inflight.ok && !c->sd_stranded.ok)
+			snprintf(t, sizeof t, "%s",
+				 time_state(c) == 1   ? "killed"
+				 : time_state(c) == 2 ? "not signalled"
+						      : "not measured");
+		zc_sb_puts(&b, " ");
+		zc_fig_label(&b, t);
+		zc_sb_puts(&b, "\n");
+	}
+
+	int rc = -1;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/data/%s.dat", out_dir, data);
+	if (b.oom) {
+		snprintf(err, err_len, "out of memory");
+		goto out;
+	}
+	if (zc_write_file(path, b.s, b.len, err, err_len) != 0)
+		goto out;
+
+	/* The figures; one with nothing to draw says why instead. */
+	bool any_time = false, any_bytes = false, any_killed = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct zc_rcell *c = slots[i].c;
+		any_time |= c->sd_exit.ok;
+		any_bytes |= c->sd_inflight.ok || c->sd_drained.ok || c->sd_stranded.ok;
+		any_killed |= time_state(c) == 1;
+	}
+	char stem[192];
+	struct zc_figure *fig;
+	snprintf(stem, sizeof stem, "shutdown-time-%s", sfx);
+	snprintf(title, sizeof title, "%s: time from SIGTERM to exit (ms)", wname);
+	if (!any_time) {
+		if (zc_fig_note(r, out_dir, stem, w, title,
+				"Time from SIGTERM to exit: no run of this workload has one (every run finished "
+				"before the signal was due).",
+				err, err_len) != 0)
+			goto out;
+		r->figs[r->nfigs - 1].shutdown = true;
+	} else {
+		if (!(fig = zc_fig_add(r, stem, "shutdown.gp", w, title)))
+			goto oom;
+		fig->shutdown = true;
+		snprintf(fig->data, sizeof fig->data, "%s", data);
+		snprintf(fig->extra, sizeof fig->extra, "time %s", log ? "log" : "linear");
+		snprintf(
+			fig->caption, sizeof fig->caption,
+			"Median time from sending SIGTERM to reaping the subject (ms%s), over the signalled runs; the "
+			"whisker reaches the slowest run. Red bars: some run was still going at the kill bound and was "
+			"killed, so its bar stands at the kill time. Dashed lines: the checkpoint (loops regain "
+			"control "
+			"at least this often) and, where a run was killed, the kill bound.",
+			log ? ", log scale" : "");
+	}
+	snprintf(stem, sizeof stem, "shutdown-bytes-%s", sfx);
+	snprintf(title, sizeof title, "%s: bytes at and after SIGTERM (%s)", wname, mib ? "MiB" : "KiB");
+	if (!any_bytes) {
+		if (zc_fig_note(r, out_dir, stem, w, title,
+				any_killed ? "Bytes in flight, drained and stranded: not measured, every signalled run "
+					     "was killed (a killed run reports no byte counts)."
+					   : "Bytes in flight, drained and stranded: not in the result file.",
+				err, err_len) != 0)
+			goto out;
+		r->figs[r->nfigs - 1].shutdown = true;
+		rc = 0;
+		goto out;
+	}
+	if (!(fig = zc_fig_add(r, stem, "shutdown.gp", w, title)))
+		goto oom;
+	fig->shutdown = true;
+	snprintf(fig->data, sizeof fig->data, "%s", data);
+	snprintf(fig->extra, sizeof fig->extra, "bytes %s", mib ? "MiB" : "KiB");
+	snprintf(fig->caption, sizeof fig->caption,
+		 "Per strategy, medians over the signalled runs with whiskers to the largest: bytes the "
+		 "subject's descriptors held at the signal (pipes, unacknowledged send queues, source receive "
+		 "queues), bytes it delivered after the signal while draining, and bytes it had taken from the "
+		 "source that never reached the sink. A killed run reports none of them.");
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, err_len, "out of memory");
+out:
+	zc_sb_free(&b);
+	free(slots);
+	return rc;
+}
+
+/* The settings of each file with shutdown cells in workload w, one line
+ * each (HTML or Markdown). */
+static void settings_text(const struct zc_rfile *f, char *buf, size_t len)
+{
+	const struct zc_rshutdown_opts *o = &f->shutdown;
+	if (!o->on) {
+		snprintf(buf, len, "settings not recorded (no --shutdown-after in the command line)");
+		return;
+	}
+	char after[32], cp[32], kill[32], stall[48] = "";
+	fmt_dur(o->after_ns, after, sizeof after);
+	fmt_dur(o->checkpoint_ns, cp, sizeof cp);
+	fmt_dur(o->kill_after_ns, kill, sizeof kill);
+	if (o->stall_bytes.ok)
+		zc_format_bytes((uint64_t)o->stall_bytes.v, stall, sizeof stall);
+	size_t k = (size_t)snprintf(buf, len, "SIGTERM %s after each run's copy window opened; ", after);
+	if (k < len && o->stall_bytes.ok)
+		k += (size_t)snprintf(buf + k, len - k, "the drain peer stops reading after %s per stream; ", stall);
+	if (k < len && o->deadlines)
+		k += (size_t)snprintf(buf + k, len - k, "loops regain control every %s (--checkpoint%s); ", cp,
+				      o->checkpoint_set ? "" : ", the default");
+	else if (k < len)
+		k += (size_t)snprintf(buf + k, len - k,
+				      "no deadlines (--no-deadlines, the blind variant): blocked calls are not "
+				      "interrupted; ");
+	if (k < len)
+		snprintf(buf + k, len - k, "a subject still running %s after the signal is killed (--kill-after%s).",
+			 kill, o->kill_after_set ? "" : ", the default");
+}
+
+static void html_ms(struct zc_sbuf *b, struct zc_val med, struct zc_val max)
+{
+	char m[32], x[32];
+	if (!med.ok) {
+		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		return;
+	}
+	fmt_ms(med.v, m, sizeof m);
+	zc_sb_printf(b, "<td class=\"n\">%s", m);
+	if (max.ok) {
+		fmt_ms(max.v, x, sizeof x);
+		zc_sb_printf(b, "<br><span class=\"small\">max %s</span>", x);
+	}
+	zc_sb_puts(b, "</td>");
+}
+
+static void html_bytes(struct zc_sbuf *b, struct zc_val med, struct zc_val max)
+{
+	char m[32], x[32];
+	if (!med.ok) {
+		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		return;
+	}
+	fmt_bytes(med.v, m, sizeof m);
+	zc_sb_printf(b, "<td class=\"n\">%s", m);
+	if (max.ok) {
+		fmt_bytes(max.v, x, sizeof x);
+		zc_sb_printf(b, "<br><span class=\"small\">max %s</span>", x);
+	}
+	zc_sb_puts(b, "</td>");
+}
+
+void zc_shutdown_html(struct zc_sbuf *b, const struct zc_report *r, size_t w)
+{
+	bool several = several_files(r, w);
+	zc_sb_printf(b, "<h3 id=\"shutdown-w%zu\">Shutdown</h3>\n<ul class=\"settings\">\n", w + 1);
+	/* The settings, once per file. */
+	for (size_t f = 0; f < r->nfiles; f++) {
+		if (!file_in_workload(r, w, f))
+			continue;
+		char text[512], v[96];
+		settings_text(&r->files[f], text, sizeof text);
+		zc_sb_puts(b, "<li>");
+		if (several) {
+			variant(&r->files[f], v, sizeof v);
+			zc_sb_puts(b, "<b>");
+			zc_sb_html(b, r->files[f].label);
+			zc_sb_puts(b, ", ");
+			zc_sb_html(b, v);
+			zc_sb_puts(b, "</b>: ");
+		}
+		zc_sb_html(b, text);
+		zc_sb_puts(b, "</li>\n");
+	}
+	zc_sb_puts(b, "</ul>\n<p class=\"small\">The throughput above covers only the copy before the stop. "
+		      "<a href=\"#reading-shutdown\">How to read the shutdown benchmark</a>.</p>\n");
+	zc_sb_puts(b, "<div class=\"wrap\"><table class=\"summary shutdown\">\n<tr>");
+	if (several)
+		zc_sb_puts(b, "<th>Run</th>");
+	zc_sb_puts(b, "<th>Strategy</th><th class=\"n\">Runs<br>signalled</th><th class=\"n\">Killed</th>"
+		      "<th class=\"n\">signal &rarr; stop<br>ms, median</th>"
+		      "<th class=\"n\">signal &rarr; exit<br>ms, median</th>"
+		      "<th class=\"n\">in flight<br>at the signal</th><th class=\"n\">drained<br>after it</th>"
+		      "<th class=\"n\">stranded</th></tr>\n");
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct zc_rcell *c = &r->cells[i];
+		if (c->workload != w || !c->sd)
+			continue;
+		zc_sb_puts(b, "<tr>");
+		if (several) {
+			char v[96];
+			variant(&r->files[c->file], v, sizeof v);
+			zc_sb_puts(b, "<td>");
+			zc_sb_html(b, r->files[c->file].label);
+			zc_sb_puts(b, "<br><span class=\"small\">");
+			zc_sb_html(b, v);
+			zc_sb_puts(b, "</span></td>");
+		}
+		zc_sb_puts(b, "<td><b>");
+		zc_sb_html(b, c->label);
+		zc_sb_puts(b, "</b>");
+		if (strcmp(c->status, "ok") != 0) {
+			zc_sb_printf(b, "<br><span class=\"%s\">", strcmp(c->status, "skipped") == 0 ? "warn" : "bad");
+			zc_sb_html(b, c->status);
+			if (c->reason) {
+				zc_sb_puts(b, ": ");
+				zc_sb_html(b, c->reason);
+			}
+			zc_sb_puts(b, "</span>");
+		}
+		zc_sb_puts(b, "</td>");
+		if (c->sd_runs.ok) {
+			zc_sb_printf(b, "<td class=\"n\">%.0f", c->sd_runs.v);
+			if (c->sd_before.ok && c->sd_before.v > 0)
+				zc_sb_printf(b, "<br><span class=\"small\">%.0f finished before it</span>",
+					     c->sd_before.v);
+			zc_sb_puts(b, "</td>");
+		} else {
+			zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		}
+		if (!c->sd_killed.ok)
+			zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+		else if (c->sd_killed.v > 0)
+			zc_sb_printf(b, "<td class=\"n bad\">%.0f of %.0f</td>", c->sd_killed.v,
+				     c->sd_runs.ok ? c->sd_runs.v : 0);
+		else
+			zc_sb_puts(b, "<td class=\"n\">0</td>");
+		html_ms(b, c->sd_stop, c->sd_stop_max);
+		html_ms(b, c->sd_exit, c->sd_exit_max);
+		html_bytes(b, c->sd_inflight, c->sd_inflight_max);
+		html_bytes(b, c->sd_drained, c->sd_drained_max);
+		html_bytes(b, c->sd_stranded, c->sd_stranded_max);
+		zc_sb_puts(b, "</tr>\n");
+	}
+	zc_sb_puts(b, "</table></div>\n");
+}
+
+static void md_ms(struct zc_sbuf *b, struct zc_val med, struct zc_val max)
+{
+	char m[32], x[32];
+	if (!med.ok) {
+		zc_sb_puts(b, " – |");
+		return;
+	}
+	fmt_ms(med.v, m, sizeof m);
+	if (max.ok) {
+		fmt_ms(max.v, x, sizeof x);
+		zc_sb_printf(b, " %s / %s |", m, x);
+	} else {
+		zc_sb_printf(b, " %s |", m);
+	}
+}
+
+static void md_bytes(struct zc_sbuf *b, struct zc_val med, struct zc_val max)
+{
+	char m[32], x[32];
+	if (!med.ok) {
+		zc_sb_puts(b, " – |");
+		return;
+	}
+	fmt_bytes(med.v, m, sizeof m);
+	if (max.ok) {
+		fmt_bytes(max.v, x, sizeof x);
+		zc_sb_printf(b, " %s / %s |", m, x);
+	} else {
+		zc_sb_printf(b, " %s |", m);
+	}
+}
+
+void zc_shutdown_md(struct zc_sbuf *b, const struct zc_report *r, size_t w)
+{
+	bool several = several_files(r, w);
+	zc_sb_puts(b, "\n### Shutdown: ");
+	zc_sb_md(b, r->workloads[w]);
+	zc_sb_puts(b, "\n\n");
+	for (size_t f = 0; f < r->nfiles; f++) {
+		if (!file_in_workload(r, w, f))
+			continue;
+		char text[512], v[96];
+		settings_text(&r->files[f], text, sizeof text);
+		zc_sb_puts(b, "- ");
+		if (several) {
+			variant(&r->files[f], v, sizeof v);
+			zc_sb_puts(b, "**");
+			zc_sb_md(b, r->files[f].label);
+			zc_sb_puts(b, ", ");
+			zc_sb_md(b, v);
+			zc_sb_puts(b, "**: ");
+		}
+		zc_sb_md(b, text);
+		zc_sb_puts(b, "\n");
+	}
+	zc_sb_puts(b, "\n|");
+	if (several)
+		zc_sb_puts(b, " run |");
+	zc_sb_puts(
+		b,
+		" strategy | runs signalled | killed | signal→stop ms (median / max) | signal→exit ms (median / max) | "
+		"in flight at the signal | drained after it | stranded |\n|");
+	if (several)
+		zc_sb_puts(b, "---|");
+	zc_sb_puts(b, "---|--:|--:|--:|--:|--:|--:|--:|\n");
+	for (size_t i = 0; i < r->ncells; i++) {
+		const struct zc_rcell *c = &r->cells[i];
+		if (c->workload != w || !c->sd)
+			continue;
+		zc_sb_puts(b, "|");
+		if (several) {
+			char v[96];
+			variant(&r->files[c->file], v, sizeof v);
+			zc_sb_puts(b, " ");
+			zc_sb_md(b, r->files[c->file].label);
+			zc_sb_puts(b, ", ");
+			zc_sb_md(b, v);
+			zc_sb_puts(b, " |");
+		}
+		zc_sb_puts(b, " ");
+		zc_sb_md(b, c->label);
+		if (strcmp(c->status, "ok") != 0) {
+			zc_sb_puts(b, " (**");
+			zc_sb_md(b, c->status);
+			zc_sb_puts(b, "**)");
+		}
+		zc_sb_puts(b, " |");
+		if (c->sd_runs.ok)
+			zc_sb_printf(b, " %.0f |", c->sd_runs.v);
+		else
+			zc_sb_puts(b, " – |");
+		if (!c->sd_killed.ok)
+			zc_sb_puts(b, " – |");
+		else if (c->sd_killed.v > 0)
+			zc_sb_printf(b, " **%.0f of %.0f** |", c->sd_killed.v, c->sd_runs.ok ? c->sd_runs.v : 0);
+		else
+			zc_sb_puts(b, " 0 |");
+		md_ms(b, c->sd_stop, c->sd_stop_max);
+		md_ms(b, c->sd_exit, c->sd_exit_max);
+		md_bytes(b, c->sd_inflight, c->sd_inflight_max);
+		md_bytes(b, c->sd_drained, c->sd_drained_max);
+		md_bytes(b, c->sd_stranded, c->sd_stranded_max);
+		zc_sb_puts(b, "\n");
+	}
+}
+
+const char zc_shutdown_how_to_read_html[] =
+	"<li id=\"reading-shutdown\"><b>Shutdown</b> (<code>--shutdown-after</code>): each measured run gets "
+	"SIGTERM that long after its copy window opened. The loops regain control at each checkpoint "
+	"(<code>--checkpoint</code>, 100 ms by default), so <b>signal &rarr; stop</b> (the subject's handler to "
+	"every loop having returned) is at most about one checkpoint; <b>signal &rarr; exit</b> runs from "
+	"sending the signal to reaping the subject. A stalled peer (<code>--stall-peer</code>) gets one "
+	"checkpoint after the signal to take more: what it has not taken by then is <b>stranded</b> in a pipe "
+	"or a user buffer. The blind variant (<code>--no-deadlines</code>) is never interrupted in a blocked "
+	"call, so with a stalled peer it is killed at the hard bound (<code>--kill-after</code>, 2 s by "
+	"default) and reports no stop time and no byte counts. <b>In flight</b>: what the subject's own "
+	"descriptors held at the signal; <b>drained</b>: what it delivered after it.</li>\n";
+
+const char zc_shutdown_how_to_read_md[] =
+	"\n**How to read the shutdown tables.** Each measured run gets SIGTERM the set time after its copy "
+	"window opened. The copy loops regain control at every checkpoint (`--checkpoint`, 100 ms by default), "
+	"so signal→stop is at most about one checkpoint. A stalled peer gets one checkpoint after the signal to "
+	"take more; what it has not taken by then is stranded. The blind variant (`--no-deadlines`) is never "
+	"interrupted in a blocked call: with a stalled peer it is killed at the hard bound (`--kill-after`, 2 s "
+	"by default), and a killed run reports no stop time and no byte counts. signal→exit runs from sending "
+	"the signal to reaping (or killing) the subject.\n";
