@@ -37,5 +37,9 @@ if [[ $(id -u) -eq 0 && ! -e /sys/kernel/tracing/events ]]; then
   mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
 fi
 
+# qemu, busybox-static and cpio for ci/kernels, which the tests run against
+# a Debian kernel under emulation.
+bash "$here/ci/setup-kernels.sh"
+
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j"$(nproc)" >&2

@@ -1,12 +1,246 @@
-/* zcbench compare: not built yet. */
+/* zcbench compare: the command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
+#include "compare.h"
+
+#define EXIT_USAGE 2
+
+static const char compare_help[] = "usage: zcbench compare BASE.json NEW.json [MORE.json ...] [options]\n"
+				   "\n"
+				   "Matches the cells of result files by strategy, workload and params and, for\n"
+				   "each cell and metric, prints the base and new medians, the relative change\n"
+				   "and a two-sided Mann-Whitney U p-value over the per-run samples (warm-ups\n"
+				   "left out; at least 2 runs a side, 5 or more recommended). A change is a\n"
+				   "regression when it is worse beyond the threshold and significant (p <= alpha;\n"
+				   "a count metric that is the same in every run on both sides and moved beyond\n"
+				   "the threshold is significant too). With more than two files: a matrix, one\n"
+				   "column per file labelled by kernel release, each relative to the first.\n"
+				   "\n"
+				   "  --metric LIST         comma-separated metrics (default: throughput,\n"
+				   "                        cpu_ns_per_gib, syscalls_per_gib,\n"
+				   "                        context_switches_per_gib, bytes_to_user_per_gib,\n"
+				   "                        bytes_from_user_per_gib, bytes_in_kernel_per_gib);\n"
+				   "                        also user_ns_per_gib, sys_ns_per_gib,\n"
+				   "                        off_cpu_ns_per_gib, perf.NAME (a perf counter per\n"
+				   "                        GiB), all\n"
+				   "  --threshold PCT       smallest change that counts, in percent (default 5%)\n"
+				   "  --alpha A             significance level, 0 < A < 1 (default 0.05)\n"
+				   "  --format F            text (default), markdown or json\n"
+				   "  --timing              compare timing metrics even when a file ran under\n"
+				   "                        emulation (host.emulated); left out by default\n"
+				   "  --fail-on-regression  exit 1 when any regression is found\n"
+				   "  --help                this text\n"
+				   "\n"
+				   "Exit status: 0, or 1 with --fail-on-regression and a regression; 2 for bad\n"
+				   "input (options, unreadable or malformed files).\n";
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("zcbench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+static int parse_number(const char *s, bool percent_ok, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno != 0 || !isfinite(v))
+		return -1;
+	if (percent_ok && *end == '%')
+		end++;
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Append the metrics of a comma-separated list. Returns 0, or 2 after the
+ * message. */
+static int add_metrics(struct zc_cmp_opts *o, const char *list)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", list);
+	char *save = NULL;
+	int any = 0;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		any = 1;
+		struct zc_metric all[16];
+		size_t nall = 1;
+		if (strcmp(tok, "all") == 0) {
+			nall = zc_metric_all(all);
+		} else if (zc_metric_parse(tok, &all[0]) != 0) {
+			return usage("--metric '%s' is not a metric (valid: %s)", tok, zc_metric_valid_names());
+		}
+		for (size_t i = 0; i < nall; i++) {
+			bool dup = false;
+			for (size_t k = 0; k < o->nmetrics; k++)
+				dup |= strcmp(o->metrics[k].name, all[i].name) == 0;
+			if (dup)
+				continue;
+			if (o->nmetrics == sizeof o->metrics / sizeof o->metrics[0])
+				return usage("--metric: too many metrics (at most %zu)",
+					     sizeof o->metrics / sizeof o->metrics[0]);
+			o->metrics[o->nmetrics++] = all[i];
+		}
+	}
+	if (!any)
+		return usage("--metric '%s' names no metric (valid: %s)", list, zc_metric_valid_names());
+	return 0;
+}
+
+enum { OPT_METRIC = 256, OPT_THRESHOLD, OPT_ALPHA, OPT_FORMAT, OPT_TIMING, OPT_FAIL, OPT_HELP };
 
 int zc_cmd_compare(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("zcbench: 'compare' is not available in this build\n", stderr);
-	return 2;
+	static const struct option longopts[] = {
+		{"metric", required_argument, 0, OPT_METRIC}, {"threshold", required_argument, 0, OPT_THRESHOLD},
+		{"alpha", required_argument, 0, OPT_ALPHA},   {"format", required_argument, 0, OPT_FORMAT},
+		{"timing", no_argument, 0, OPT_TIMING},	      {"fail-on-regression", no_argument, 0, OPT_FAIL},
+		{"help", no_argument, 0, OPT_HELP},	      {0, 0, 0, 0}};
+	static const char *const formats[] = {"text", "markdown", "json"};
+	struct zc_cmp_opts *o = calloc(1, sizeof *o);
+	if (!o) {
+		fputs("zcbench: out of memory\n", stderr);
+		return 1;
+	}
+	o->threshold = 0.05;
+	o->alpha = 0.05;
+	int format = 0, rc;
+	bool fail_on_regression = false;
+	opterr = 0;
+	optind = 1;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		double v;
+		switch (opt) {
+		case OPT_METRIC:
+			if ((rc = add_metrics(o, optarg)) != 0)
+				goto out;
+			o->metrics_chosen = true;
+			break;
+		case OPT_THRESHOLD:
+			if (parse_number(optarg, true, &v) != 0 || v < 0 || v > 1000) {
+				rc = usage("--threshold '%s' is not a percentage (valid: a number from 0 to 1000, "
+					   "optionally with %%, e.g. 5%%)",
+					   optarg);
+				goto out;
+			}
+			o->threshold = v / 100;
+			break;
+		case OPT_ALPHA:
+			if (parse_number(optarg, false, &v) != 0 || !(v > 0 && v < 1)) {
+				rc = usage("--alpha '%s' is not a significance level (valid: a number between 0 and "
+					   "1, e.g. 0.05)",
+					   optarg);
+				goto out;
+			}
+			o->alpha = v;
+			break;
+		case OPT_FORMAT: {
+			int found = -1;
+			for (int i = 0; i < 3; i++)
+				if (strcmp(optarg, formats[i]) == 0)
+					found = i;
+			if (found < 0) {
+				rc = usage("--format '%s' is not a valid choice (valid: text, markdown, json)", optarg);
+				goto out;
+			}
+			format = found;
+			break;
+		}
+		case OPT_TIMING:
+			o->timing = true;
+			break;
+		case OPT_FAIL:
+			fail_on_regression = true;
+			break;
+		case OPT_HELP:
+			fputs(compare_help, stdout);
+			rc = 0;
+			goto out;
+		default:
+			rc = usage("unknown or incomplete option '%s' for compare (see zcbench compare --help)",
+				   argv[optind - 1]);
+			goto out;
+		}
+	}
+	size_t nfiles = (size_t)(argc - optind);
+	if (nfiles < 2) {
+		rc = usage("compare needs at least two result files, BASE.json and NEW.json (got %zu; see zcbench "
+			   "compare --help)",
+			   nfiles);
+		goto out;
+	}
+	if (nfiles > ZC_COMPARE_MAX_FILES) {
+		rc = usage("compare takes at most %d result files (got %zu)", ZC_COMPARE_MAX_FILES, nfiles);
+		goto out;
+	}
+	if (!o->metrics_chosen)
+		o->nmetrics = zc_metric_defaults(o->metrics);
+
+	struct zc_cmp_file files[ZC_COMPARE_MAX_FILES];
+	size_t loaded = 0;
+	rc = 0;
+	for (size_t f = 0; f < nfiles; f++) {
+		char err[1024];
+		if (zc_cmp_load(argv[optind + (int)f], &files[f], err, sizeof err) != 0) {
+			rc = usage("%s", err);
+			break;
+		}
+		loaded++;
+	}
+	if (rc == 0) {
+		/* Make the column labels unique: "6.1.0-56-amd64 (2)". */
+		for (size_t f = 1; f < nfiles; f++) {
+			int seen = 1;
+			for (size_t k = 0; k < f; k++)
+				seen += strcmp(files[k].label, files[f].label) == 0 ||
+					(strncmp(files[k].label, files[f].label, strlen(files[f].label)) == 0 &&
+					 strncmp(files[k].label + strlen(files[f].label), " (", 2) == 0);
+			if (seen > 1) {
+				size_t l = strlen(files[f].label);
+				snprintf(files[f].label + l, sizeof files[f].label - l, " (%d)", seen);
+			}
+		}
+		json_t *cmp = zc_compare(files, nfiles, o);
+		const json_t *warnings = json_object_get(cmp, "warnings");
+		for (size_t i = 0; i < json_array_size(warnings); i++)
+			fprintf(stderr, "zcbench compare: warning: %s\n",
+				json_string_value(json_array_get(warnings, i)));
+		if (format == 2) {
+			json_dumpf(cmp, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+			fputc('\n', stdout);
+		} else if (format == 1) {
+			zc_compare_print_markdown(stdout, cmp);
+		} else {
+			zc_compare_print_text(stdout, cmp);
+		}
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "zcbench: cannot write the comparison to standard output: %s\n",
+				strerror(errno));
+			rc = EXIT_USAGE;
+		} else if (fail_on_regression && json_array_size(json_object_get(cmp, "regressions"))) {
+			rc = 1;
+		}
+		json_decref(cmp);
+	}
+	for (size_t f = 0; f < loaded; f++)
+		json_decref(files[f].doc);
+out:
+	free(o);
+	return rc;
 }

@@ -1,0 +1,448 @@
+/* zcbench compare on crafted result files with known outcomes (see
+ * tests/data/compare/README.md): a clear regression, a noise-level change,
+ * an improvement, missing cells, unavailable counters, a schema mismatch,
+ * emulation, deterministic counts, malformed input; exit codes, which cells
+ * regress, and the exact messages. */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "run_cmd.h"
+
+static const char *bin, *data;
+static struct cmd_result r;
+
+/* Run zcbench compare with the arguments (NULL-terminated); file names
+ * without a '/' or a leading '-' are taken from the data directory. */
+static int compare(const char *first, ...)
+{
+	static char paths[32][512];
+	char *argv[40] = {(char *)bin, "compare"};
+	size_t n = 2;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a && n < 38; a = va_arg(ap, const char *)) {
+		if (a[0] != '-' && !strchr(a, '/') && strstr(a, ".json")) {
+			snprintf(paths[n], sizeof paths[n], "%s/%s", data, a);
+			argv[n] = paths[n];
+			n++;
+		} else {
+			argv[n++] = (char *)a;
+		}
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	if (run_cmd(argv, &r) != 0) {
+		fprintf(stderr, "cannot run %s\n", bin);
+		check_failures++;
+		return -1;
+	}
+	return r.status;
+}
+
+#define COMPARE(...) compare(__VA_ARGS__, NULL)
+
+static json_t *parse_out(void)
+{
+	json_error_t e;
+	json_t *j = json_loads(r.out, 0, &e);
+	if (!j) {
+		fprintf(stderr, "compare --format json printed no JSON: %s\n%s\n", e.text, r.out);
+		check_failures++;
+		return json_object();
+	}
+	return j;
+}
+
+static const json_t *cell(const json_t *cmp, const char *label)
+{
+	const json_t *cells = json_object_get(cmp, "cells");
+	for (size_t i = 0; i < json_array_size(cells); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(cells, i), "label")), label) == 0)
+			return json_array_get(cells, i);
+	fprintf(stderr, "no cell '%s' in the comparison\n", label);
+	check_failures++;
+	return NULL;
+}
+
+/* The judgement of metric in cell for file column col. */
+static const json_t *judged(const json_t *cmp, const char *label, const char *metric, size_t col)
+{
+	const json_t *c = cell(cmp, label);
+	return json_array_get(json_object_get(json_object_get(json_object_get(c, "metrics"), metric), "vs_first"), col);
+}
+
+static void expect_str(const char *what, const char *got, const char *want)
+{
+	if (!got || strcmp(got, want) != 0) {
+		fprintf(stderr, "%s: got '%s', expected '%s'\n", what, got ? got : "(none)", want);
+		check_failures++;
+	}
+}
+
+static void expect_verdict(const json_t *cmp, const char *label, const char *metric, size_t col, const char *want)
+{
+	char what[256];
+	snprintf(what, sizeof what, "%s %s [%zu]", label, metric, col);
+	expect_str(what, json_string_value(json_object_get(judged(cmp, label, metric, col), "verdict")), want);
+}
+
+static void expect_reason(const json_t *cmp, const char *label, const char *metric, size_t col, const char *want)
+{
+	char what[256];
+	snprintf(what, sizeof what, "%s %s [%zu] reason", label, metric, col);
+	expect_str(what, json_string_value(json_object_get(judged(cmp, label, metric, col), "reason")), want);
+}
+
+static bool has_line(const char *text, const char *line)
+{
+	size_t l = strlen(line);
+	for (const char *p = text; (p = strstr(p, line)); p++)
+		if ((p == text || p[-1] == '\n') && (p[l] == '\n' || p[l] == 0))
+			return true;
+	return false;
+}
+
+#define EXPECT_LINE(text, line)                                                                                        \
+	do {                                                                                                           \
+		if (!has_line(text, line)) {                                                                           \
+			fprintf(stderr, "%s:%d: no line '%s' in:\n%s\n", __FILE__, __LINE__, line, text);              \
+			check_failures++;                                                                              \
+		}                                                                                                      \
+	} while (0)
+
+/* Bad input: exit 2 and exactly one line on stderr, this one. */
+#define EXPECT_USAGE(want, ...)                                                                                        \
+	do {                                                                                                           \
+		int st_ = COMPARE(__VA_ARGS__);                                                                        \
+		if (st_ != 2 || count_lines(r.err) != 1 || strncmp(r.err, want, strlen(want)) != 0 ||                  \
+		    r.err[strlen(want)] != '\n') {                                                                     \
+			fprintf(stderr, "%s:%d: status %d, stderr:\n%s--- wanted:\n%s\n", __FILE__, __LINE__, st_,     \
+				r.err, want);                                                                          \
+			check_failures++;                                                                              \
+		}                                                                                                      \
+	} while (0)
+
+static const char A[] = "readwrite/file-tcp drain=trunc";
+
+static void test_regression_noise_improvement(void)
+{
+	CHECK(COMPARE("base.json", "new.json", "--format", "json") == 0);
+	json_t *cmp = parse_out();
+	/* A clear regression: throughput -20%, CPU +25%, every run apart. */
+	expect_verdict(cmp, A, "throughput", 1, "regression");
+	CHECK_NEAR(json_number_value(json_object_get(judged(cmp, A, "throughput", 1), "change")), -0.2, 1e-3);
+	CHECK_NEAR(json_number_value(json_object_get(judged(cmp, A, "throughput", 1), "p")), 2.0 / 252, 1e-12);
+	expect_str("A throughput test", json_string_value(json_object_get(judged(cmp, A, "throughput", 1), "test")),
+		   "exact");
+	expect_verdict(cmp, A, "cpu_ns_per_gib", 1, "regression");
+	expect_verdict(cmp, A, "syscalls_per_gib", 1, "unchanged");
+	expect_verdict(cmp, A, "bytes_in_kernel_per_gib", 1, "unchanged"); /* 0 and 0 */
+	/* Noise: +0.5% throughput; CPU +12% but the samples overlap (p 0.31). */
+	expect_verdict(cmp, "sendfile/file-tcp", "throughput", 1, "unchanged");
+	expect_verdict(cmp, "sendfile/file-tcp", "cpu_ns_per_gib", 1, "not_significant");
+	CHECK_NEAR(json_number_value(json_object_get(judged(cmp, "sendfile/file-tcp", "cpu_ns_per_gib", 1), "p")),
+		   78.0 / 252, 1e-12);
+	/* An improvement: throughput +30%, syscalls halved in every run. */
+	expect_verdict(cmp, "splice/file-file", "throughput", 1, "improvement");
+	expect_verdict(cmp, "splice/file-file", "syscalls_per_gib", 1, "improvement");
+	CHECK(json_is_true(json_object_get(judged(cmp, "splice/file-file", "syscalls_per_gib", 1), "deterministic")));
+	expect_verdict(cmp, "readwrite/file-file chunk_bytes=32768", "throughput", 1, "unchanged");
+	/* Missing cells, a failed cell, params that differ. */
+	const json_t *c = cell(cmp, "pooled/file-file");
+	expect_str("pooled cell verdict", json_string_value(json_array_get(json_object_get(c, "cell_verdict"), 1)),
+		   "not_in_new");
+	CHECK(json_is_null(json_array_get(json_object_get(c, "status"), 1)));
+	expect_reason(cmp, "pooled/file-file", "throughput", 1, "not in new");
+	c = cell(cmp, "splice/file-tcp");
+	expect_str("splice/file-tcp cell verdict",
+		   json_string_value(json_array_get(json_object_get(c, "cell_verdict"), 1)), "not_in_base");
+	c = cell(cmp, "readwrite/file-tcp drain=read");
+	expect_str("drain=read cell verdict", json_string_value(json_array_get(json_object_get(c, "cell_verdict"), 1)),
+		   "not_in_base");
+	c = cell(cmp, "readwrite/file-file chunk_bytes=131072");
+	expect_str("failed cell verdict", json_string_value(json_array_get(json_object_get(c, "cell_verdict"), 1)),
+		   "failed");
+	/* Exactly these regressions. */
+	const json_t *regs = json_object_get(cmp, "regressions");
+	CHECK_EQ_U64(json_array_size(regs), 3);
+	static const char *const want[][2] = {
+		{A, "throughput"}, {A, "cpu_ns_per_gib"}, {"readwrite/file-file chunk_bytes=131072", "status"}};
+	for (size_t i = 0; i < 3 && i < json_array_size(regs); i++) {
+		expect_str("regression cell", json_string_value(json_object_get(json_array_get(regs, i), "cell")),
+			   want[i][0]);
+		expect_str("regression metric", json_string_value(json_object_get(json_array_get(regs, i), "metric")),
+			   want[i][1]);
+	}
+	const json_t *sum = json_object_get(cmp, "summary");
+	CHECK_EQ_U64(json_integer_value(json_object_get(sum, "regression")), 3);
+	CHECK_EQ_U64(json_integer_value(json_object_get(sum, "improvement")), 2);
+	CHECK_EQ_U64(json_integer_value(json_object_get(sum, "not_significant")), 1);
+	CHECK_EQ_U64(json_integer_value(json_object_get(sum, "cells_not_compared")), 4);
+	json_decref(cmp);
+
+	/* The gate. */
+	CHECK(COMPARE("base.json", "new.json", "--fail-on-regression") == 1);
+	CHECK(r.err[0] == 0);
+	EXPECT_LINE(r.out, "  - readwrite/file-tcp drain=trunc throughput in 6.12.0-new: -20.0% (p 0.0079)");
+	EXPECT_LINE(r.out, "  - readwrite/file-file chunk_bytes=131072 status in 6.12.0-new: failed: verification "
+			   "failed: first wrong byte at offset 777777");
+	EXPECT_LINE(r.out, "Summary: 3 regressions, 2 improvements, 23 unchanged, 1 not significant, 0 not "
+			   "comparable; 4 cells not compared (missing, failed or skipped)");
+	EXPECT_LINE(r.out,
+		    "cell                                    metric                      base     new  change    "
+		    "   p  verdict");
+	EXPECT_LINE(r.out, "readwrite/file-tcp drain=trunc          throughput                    4G    3.2G  -20.0%  "
+			   "0.0079  REGRESSION");
+	EXPECT_LINE(r.out, "pooled/file-file                        -                                                 "
+			   "        only in base");
+	/* Without the gate: a report, exit 0. */
+	CHECK(COMPARE("base.json", "new.json") == 0);
+	/* The same file twice: nothing changed; the labels are told apart. */
+	CHECK(COMPARE("base.json", "base.json", "--fail-on-regression") == 0);
+	char line[700];
+	snprintf(line, sizeof line, "new   6.1.0-base (2)  %s/base.json  (zcbench/1)", data);
+	EXPECT_LINE(r.out, line);
+}
+
+static void test_thresholds(void)
+{
+	/* A threshold above the changes: only the failed cell is left. */
+	CHECK(COMPARE("base.json", "new.json", "--threshold", "35%", "--format", "json", "--fail-on-regression") == 1);
+	json_t *cmp = parse_out();
+	expect_verdict(cmp, A, "throughput", 1, "unchanged");
+	expect_verdict(cmp, "splice/file-file", "throughput", 1, "unchanged");
+	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 1);
+	json_decref(cmp);
+	/* A stricter alpha: p 0.0079 is no longer significant. */
+	CHECK(COMPARE("base.json", "new.json", "--alpha", "0.001", "--metric", "throughput", "--format", "json") == 0);
+	cmp = parse_out();
+	expect_verdict(cmp, A, "throughput", 1, "not_significant");
+	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "metrics")), 1);
+	json_decref(cmp);
+	/* A perf counter: in every run of A, in no run of sendfile. */
+	CHECK(COMPARE("base.json", "new.json", "--metric", "perf.instructions", "--format", "json") == 0);
+	cmp = parse_out();
+	expect_verdict(cmp, A, "perf.instructions", 1, "unchanged");
+	expect_reason(cmp, "sendfile/file-tcp", "perf.instructions", 1, "unavailable in both");
+	json_decref(cmp);
+}
+
+static void test_unavailable_counters(void)
+{
+	CHECK(COMPARE("base.json", "nocounters.json", "--fail-on-regression", "--format", "json") == 0);
+	json_t *cmp = parse_out();
+	expect_verdict(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "not_comparable");
+	expect_reason(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "unavailable in new");
+	expect_reason(cmp, "sendfile/file-tcp", "bytes_to_user_per_gib", 1, "unavailable in new");
+	expect_verdict(cmp, "readwrite/file-tcp", "throughput", 1, "unchanged");
+	expect_str("note", json_string_value(json_array_get(json_object_get(cmp, "notes"), 0)),
+		   "new (6.1.0-nocounters) has no probe counters (not root: CAP_BPF and CAP_PERFMON needed): count "
+		   "metrics are not comparable against it");
+	json_decref(cmp);
+	CHECK(COMPARE("nocounters.json", "base.json", "--format", "json") == 0);
+	cmp = parse_out();
+	expect_reason(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "unavailable in base");
+	json_decref(cmp);
+	CHECK(COMPARE("base.json", "nocounters.json") == 0);
+	EXPECT_LINE(r.out, "                                        syscalls_per_gib          65.55k   n/a       -  -  "
+			   "not comparable (unavailable in new)");
+}
+
+static void test_schema_mismatch(void)
+{
+	CHECK(COMPARE("base.json", "schema2.json", "--fail-on-regression") == 0);
+	EXPECT_LINE(r.out, "  - schema versions differ: base zcbench/1, new (6.1.0-schema2) zcbench/2; compared by the "
+			   "keys both have, a figure either lacks is reported unavailable");
+	EXPECT_LINE(r.out, "Summary: 0 regressions, 0 improvements, 42 unchanged, 0 not significant, 0 not "
+			   "comparable; 0 cells not compared (missing, failed or skipped)");
+}
+
+static void test_emulated(void)
+{
+	/* Timings 50x off under emulation: left out, counts compared. */
+	CHECK(COMPARE("base.json", "emulated.json", "--fail-on-regression", "--format", "json") == 0);
+	json_t *cmp = parse_out();
+	const json_t *left = json_object_get(cmp, "timing_left_out");
+	CHECK_EQ_U64(json_array_size(left), 2);
+	expect_str("left out", json_string_value(json_array_get(left, 0)), "throughput");
+	expect_str("left out", json_string_value(json_array_get(left, 1)), "cpu_ns_per_gib");
+	CHECK(json_object_get(json_object_get(cell(cmp, "readwrite/file-tcp"), "metrics"), "throughput") == NULL);
+	expect_verdict(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "unchanged");
+	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(cmp, "files"), 1), "emulated")));
+	json_decref(cmp);
+	CHECK(COMPARE("base.json", "emulated.json") == 0);
+	EXPECT_LINE(r.out, "  - new (6.12.0-tcg) ran under emulation (host.emulated): timing metrics left out "
+			   "(throughput, cpu_ns_per_gib); counts are compared; --timing compares timings anyway");
+	/* --timing forces them: every cell is 50x slower. */
+	CHECK(COMPARE("base.json", "emulated.json", "--timing", "--fail-on-regression", "--format", "json") == 1);
+	cmp = parse_out();
+	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 12);
+	expect_verdict(cmp, "readwrite/file-tcp", "throughput", 1, "regression");
+	json_decref(cmp);
+}
+
+static void test_deterministic_counts(void)
+{
+	CHECK(COMPARE("tiny_base.json", "tiny_new.json", "--format", "json", "--fail-on-regression") == 1);
+	json_t *cmp = parse_out();
+	/* Two runs a side: syscalls +50% in every run is a regression although
+	 * p is 0.19; throughput -20% cannot be significant (p >= 1/3). */
+	const json_t *j = judged(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1);
+	expect_verdict(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "regression");
+	CHECK(json_is_true(json_object_get(j, "deterministic")));
+	CHECK_NEAR(json_number_value(json_object_get(j, "p")), 0.1939308522824107, 1e-12);
+	expect_verdict(cmp, "readwrite/file-tcp", "throughput", 1, "not_significant");
+	CHECK_NEAR(json_number_value(json_object_get(judged(cmp, "readwrite/file-tcp", "throughput", 1), "p")), 1.0 / 3,
+		   1e-12);
+	expect_reason(cmp, "sendfile/file-tcp", "syscalls_per_gib", 1,
+		      "too few runs: base 1, new 1, need 2 on each side");
+	json_decref(cmp);
+	expect_str("warnings", r.err,
+		   "zcbench compare: warning: base (6.1.0-tiny): 2 of 2 cells have fewer than 5 measured runs "
+		   "(fewest: 1): cells with fewer than 2 are not compared, the others' p-values are coarse\n"
+		   "zcbench compare: warning: new (6.12.0-tiny): 2 of 2 cells have fewer than 5 measured runs "
+		   "(fewest: 1): cells with fewer than 2 are not compared, the others' p-values are coarse\n");
+	CHECK(COMPARE("tiny_base.json", "tiny_new.json") == 0);
+	EXPECT_LINE(r.out, "                    syscalls_per_gib          65.55k  98.32k  +50.0%  0.19  REGRESSION "
+			   "(deterministic count)");
+}
+
+static void test_matrix(void)
+{
+	CHECK(COMPARE("base.json", "new.json", "third.json", "--metric", "throughput,syscalls_per_gib",
+		      "--fail-on-regression") == 1);
+	char line[700];
+	snprintf(line, sizeof line, "[3]   6.18.0-third  %s/third.json  (zcbench/1)", data);
+	EXPECT_LINE(r.out, line);
+	EXPECT_LINE(r.out, "cell                                    metric            6.1.0-base  6.12.0-new  "
+			   "6.18.0-third");
+	EXPECT_LINE(r.out, "readwrite/file-tcp drain=trunc          throughput                4G    -20.0% R         "
+			   "+0.0%");
+	EXPECT_LINE(r.out, "                                        syscalls_per_gib      65.55k       +0.0%      "
+			   "+10.0% R");
+	EXPECT_LINE(r.out, "splice/file-file                        throughput              9.9G    +30.3% I         "
+			   "+0.0%");
+	EXPECT_LINE(r.out, "pooled/file-file                        throughput                8G     missing         "
+			   "+0.0%");
+	EXPECT_LINE(r.out, "splice/file-tcp                         throughput           missing     no base       "
+			   "missing");
+	CHECK(COMPARE("base.json", "new.json", "third.json", "--format", "json") == 0);
+	json_t *cmp = parse_out();
+	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "files")), 3);
+	expect_verdict(cmp, A, "syscalls_per_gib", 2, "regression");
+	expect_verdict(cmp, A, "syscalls_per_gib", 1, "unchanged");
+	CHECK(json_is_null(judged(cmp, A, "syscalls_per_gib", 0)));
+	json_decref(cmp);
+	/* Markdown. */
+	CHECK(COMPARE("base.json", "new.json", "--format", "markdown") == 0);
+	CHECK(strncmp(r.out, "### zcbench compare\n", 20) == 0);
+	EXPECT_LINE(r.out, "| cell | metric | base | new | change | p | verdict |");
+	EXPECT_LINE(r.out, "| readwrite/file-tcp drain=trunc | throughput | 4G | 3.2G | -20.0% | 0.0079 | "
+			   "**REGRESSION** |");
+}
+
+static void test_bad_input(void)
+{
+	char want[1024];
+	snprintf(want, sizeof want, "zcbench: %s/malformed.json: not valid JSON: ", data);
+	CHECK(COMPARE("base.json", "malformed.json") == 2);
+	CHECK(count_lines(r.err) == 1 && strncmp(r.err, want, strlen(want)) == 0);
+	CHECK(r.out[0] == 0);
+	snprintf(want, sizeof want,
+		 "zcbench: %s/not_zcbench.json: not a zcbench result file (schema \"other/1\"; expected "
+		 "\"zcbench/N\")",
+		 data);
+	EXPECT_USAGE(want, "base.json", "not_zcbench.json");
+	snprintf(want, sizeof want, "zcbench: %s/no_results.json: malformed result file: no \"results\" array", data);
+	EXPECT_USAGE(want, "no_results.json", "base.json");
+	snprintf(want, sizeof want,
+		 "zcbench: %s/bad_cell.json: malformed result file: results[0] needs a \"strategy\" and a "
+		 "\"workload\" string and a \"params\" object",
+		 data);
+	EXPECT_USAGE(want, "base.json", "bad_cell.json");
+	snprintf(want, sizeof want, "zcbench: cannot read %s/absent.json: No such file or directory", data);
+	EXPECT_USAGE(want, "base.json", "absent.json");
+	EXPECT_USAGE("zcbench: compare needs at least two result files, BASE.json and NEW.json (got 1; see zcbench "
+		     "compare --help)",
+		     "base.json");
+	EXPECT_USAGE("zcbench: --metric 'speed' is not a metric (valid: throughput, cpu_ns_per_gib, "
+		     "user_ns_per_gib, sys_ns_per_gib, syscalls_per_gib, context_switches_per_gib, "
+		     "bytes_to_user_per_gib, bytes_from_user_per_gib, bytes_in_kernel_per_gib, off_cpu_ns_per_gib, "
+		     "perf.NAME (a perf counter per GiB, e.g. perf.instructions), all)",
+		     "--metric", "throughput,speed", "base.json", "new.json");
+	EXPECT_USAGE("zcbench: --threshold 'five' is not a percentage (valid: a number from 0 to 1000, optionally "
+		     "with %, e.g. 5%)",
+		     "--threshold", "five", "base.json", "new.json");
+	EXPECT_USAGE("zcbench: --alpha '1.5' is not a significance level (valid: a number between 0 and 1, e.g. "
+		     "0.05)",
+		     "--alpha", "1.5", "base.json", "new.json");
+	EXPECT_USAGE("zcbench: --format 'html' is not a valid choice (valid: text, markdown, json)", "--format", "html",
+		     "base.json", "new.json");
+	EXPECT_USAGE("zcbench: unknown or incomplete option '--gate' for compare (see zcbench compare --help)",
+		     "--gate", "base.json", "new.json");
+	CHECK(COMPARE("--help") == 0);
+	CHECK(strncmp(r.out, "usage: zcbench compare BASE.json NEW.json", 41) == 0);
+}
+
+/* Real result files from this build: compare must read what run writes. */
+static void test_real_files(void)
+{
+	char dir[] = "/tmp/zc-compare-XXXXXX";
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		check_failures++;
+		return;
+	}
+	char cache[300], out[2][300];
+	snprintf(cache, sizeof cache, "--cache-dir=%s/cache", dir);
+	for (int i = 0; i < 2; i++) {
+		snprintf(out[i], sizeof out[i], "%s/r%d.json", dir, i);
+		char *argv[] = {(char *)bin, "run",  "--strategy", "readwrite", "--workload", "file-file",
+				"--size",    "1M",   "--reps",	   "3",		"--warmup",   "0",
+				"--out",     out[i], cache,	   NULL};
+		CHECK(run_cmd(argv, &r) == 0);
+		if (r.status != 0)
+			fprintf(stderr, "zcbench run: status %d\n%s\n", r.status, r.err);
+		CHECK(r.status == 0);
+	}
+	CHECK(compare(out[0], out[1], "--format", "json", NULL) == 0);
+	json_t *cmp = parse_out();
+	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "cells")), 1);
+	const json_t *c = json_array_get(json_object_get(cmp, "cells"), 0);
+	expect_str("label", json_string_value(json_object_get(c, "label")), "readwrite/file-file");
+	const char *v = json_string_value(json_object_get(
+		json_array_get(
+			json_object_get(json_object_get(json_object_get(c, "metrics"), "throughput"), "vs_first"), 1),
+		"verdict"));
+	CHECK(v && strcmp(v, "not_comparable") != 0);
+	json_decref(cmp);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: test_compare ZCBENCH DATA_DIR\n");
+		return 2;
+	}
+	bin = argv[1];
+	data = argv[2];
+	test_regression_noise_improvement();
+	test_thresholds();
+	test_unavailable_counters();
+	test_schema_mismatch();
+	test_emulated();
+	test_deterministic_counts();
+	test_matrix();
+	test_bad_input();
+	test_real_files();
+	CHECK_DONE();
+}

@@ -1,0 +1,317 @@
+/* The CI scripts the workflow calls: ci/compare-baseline.sh (the gate),
+ * ci/save-baseline.sh, ci/bench-quick.sh, ci/kernels-extract.sh (results
+ * out of a guest's serial log), ci/kernels's command line, and the workflow
+ * itself (every step that runs something is one call of a script in ci/). */
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "run_cmd.h"
+
+static const char *bin, *src;
+static char tmp[64];
+static struct cmd_result r;
+
+/* Run a NULL-terminated command line. Returns its exit status. */
+static int run(const char *first, ...)
+{
+	char *argv[40];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a && n < 39; a = va_arg(ap, const char *))
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	if (run_cmd(argv, &r) != 0) {
+		fprintf(stderr, "cannot run %s\n", first);
+		check_failures++;
+		return -1;
+	}
+	return r.status;
+}
+
+#define RUN(...) run(__VA_ARGS__, NULL)
+
+static void path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	int rc = system(cmd);
+	if (rc != 0) {
+		fprintf(stderr, "'%s' failed (%d)\n", cmd, rc);
+		check_failures++;
+	}
+}
+
+static bool contains(const char *text, const char *s)
+{
+	return strstr(text, s) != NULL;
+}
+
+#define EXPECT_IN(text, s)                                                                                             \
+	do {                                                                                                           \
+		if (!contains(text, s)) {                                                                              \
+			fprintf(stderr, "%s:%d: no '%s' in:\n%s\n", __FILE__, __LINE__, s, text);                      \
+			check_failures++;                                                                              \
+		}                                                                                                      \
+	} while (0)
+
+/* A copy of tests/data/compare/base.json with every run's elapsed time
+ * doubled (throughput halved) and the CPU named cpu. */
+static void slower_copy(const char *to, const char *cpu)
+{
+	char from[512];
+	path(from, sizeof from, "%s/tests/data/compare/base.json", src);
+	json_error_t e;
+	json_t *doc = json_load_file(from, 0, &e);
+	if (!doc) {
+		fprintf(stderr, "%s: %s\n", from, e.text);
+		check_failures++;
+		return;
+	}
+	json_object_set_new(json_object_get(doc, "host"), "cpu_model", json_string(cpu));
+	json_object_set_new(json_object_get(doc, "host"), "kernel_release", json_string("6.1.0-slower"));
+	json_t *cells = json_object_get(doc, "results");
+	for (size_t i = 0; i < json_array_size(cells); i++) {
+		json_t *runs = json_object_get(json_array_get(cells, i), "runs");
+		for (size_t j = 0; j < json_array_size(runs); j++) {
+			json_t *run = json_array_get(runs, j);
+			json_int_t ns = json_integer_value(json_object_get(run, "elapsed_ns"));
+			json_object_set_new(run, "elapsed_ns", json_integer(2 * ns));
+		}
+	}
+	CHECK(json_dump_file(doc, to, 0) == 0);
+	json_decref(doc);
+}
+
+static void test_compare_baseline(void)
+{
+	char script[512], base[128], fresh[128], report[160], f[256];
+	path(script, sizeof script, "%s/ci/compare-baseline.sh", src);
+	path(base, sizeof base, "%s/baseline", tmp);
+	path(fresh, sizeof fresh, "%s/new", tmp);
+	path(report, sizeof report, "%s/report.md", tmp);
+	sh("mkdir -p '%s' '%s'", base, fresh);
+
+	/* No result yet: bad input. */
+	CHECK(RUN("/bin/bash", script, "--bin", bin, base, fresh) == 2);
+	EXPECT_IN(r.err, "compare-baseline: no result file (zcbench-*.json) in");
+	/* The first run: no baseline, nothing to gate. */
+	sh("cp '%s/tests/data/compare/new.json' '%s/zcbench-20250102T000000Z-6.12.0-new.json'", src, fresh);
+	CHECK(RUN("/bin/bash", script, "--bin", bin, base, fresh) == 0);
+	EXPECT_IN(r.out, "compare-baseline: no previous baseline in");
+	/* A baseline: new.json regresses against base.json. */
+	sh("cp '%s/tests/data/compare/base.json' '%s/zcbench-20250101T000000Z-6.1.0-base.json'", src, base);
+	CHECK(RUN("/bin/bash", script, "--bin", bin, "--report", report, base, fresh) == 1);
+	EXPECT_IN(r.out, "  - readwrite/file-tcp drain=trunc throughput in 6.12.0-new: -20.0% (p 0.0079)");
+	EXPECT_IN(r.err, "compare-baseline: regression against");
+	FILE *in = fopen(report, "r");
+	CHECK(in != NULL);
+	if (in) {
+		char line[64] = "";
+		CHECK(fgets(line, sizeof line, in) != NULL);
+		CHECK(strcmp(line, "### zcbench compare\n") == 0);
+		fclose(in);
+	}
+	/* A threshold above every change leaves the failed cell. */
+	setenv("ZC_GATE_THRESHOLD", "40%", 1);
+	CHECK(RUN("/bin/bash", script, "--bin", bin, base, fresh) == 1);
+	/* Counts only: the failed cell still fails the gate. */
+	setenv("ZC_GATE_METRICS", "syscalls_per_gib", 1);
+	CHECK(RUN("/bin/bash", script, "--bin", bin, base, fresh) == 1);
+	unsetenv("ZC_GATE_THRESHOLD");
+	unsetenv("ZC_GATE_METRICS");
+
+	/* Half the throughput on the same CPU: a regression. */
+	sh("rm -f '%s'/zcbench-*.json", fresh);
+	path(f, sizeof f, "%s/zcbench-20250103T000000Z-6.1.0-slower.json", fresh);
+	slower_copy(f, "Test CPU");
+	CHECK(RUN("/bin/bash", script, "--bin", bin, base, fresh) == 1);
+	EXPECT_IN(r.out, "throughput in 6.1.0-slower: -50.0% (p 0.0079)");
+	/* The same on another CPU: timing is not comparable, counts are equal. */
+	slower_copy(f, "Another CPU");
+	CHECK(RUN("/bin/bash", script, "--bin", bin, base, fresh) == 0);
+	EXPECT_IN(r.out, "compare-baseline: the CPU differs (baseline: Test CPU; now: Another CPU): timing is not "
+			 "comparable, the gate compares counts only");
+	EXPECT_IN(r.out, "compare-baseline: no regression against");
+
+	/* save-baseline keeps the newest result file, alone. */
+	char save[512];
+	path(save, sizeof save, "%s/ci/save-baseline.sh", src);
+	CHECK(RUN("/bin/bash", save, fresh, base) == 0);
+	char kept[300];
+	path(kept, sizeof kept, "%s/zcbench-20250103T000000Z-6.1.0-slower.json", base);
+	CHECK(access(kept, F_OK) == 0);
+	path(kept, sizeof kept, "%s/zcbench-20250101T000000Z-6.1.0-base.json", base);
+	CHECK(access(kept, F_OK) != 0);
+	CHECK(RUN("/bin/bash", save, tmp, base) == 2);
+}
+
+static void test_bench_quick(void)
+{
+	char script[512], out[128], cache[160];
+	path(script, sizeof script, "%s/ci/bench-quick.sh", src);
+	path(out, sizeof out, "%s/quick", tmp);
+	path(cache, sizeof cache, "--cache-dir=%s/cache", tmp);
+	/* The quick profile, made tiny: one result file, every cell measured. */
+	CHECK(RUN("/bin/bash", script, "--bin", bin, "--out-dir", out, "--size", "1M", "--reps", "2", "--warmup", "0",
+		  cache) == 0);
+	if (r.status != 0)
+		fprintf(stderr, "%s\n", r.err);
+	CHECK(RUN("/bin/sh", "-c", "ls \"$0\"/zcbench-*.json | wc -l", out) == 0);
+	CHECK(strcmp(r.out, "1\n") == 0);
+	CHECK(RUN("/bin/bash", script, "--bin", "/nonexistent/zcbench") == 2);
+}
+
+/* A serial log as a guest writes it: CR LF line ends, kernel noise around;
+ * the result file is the one $J names. */
+static void write_log(const char *log, bool complete, int status)
+{
+	sh("{ printf 'noise\\r\\nZCBENCH-UPTIME 1.0 2.0\\r\\n'; %s"
+	   "printf 'ZCBENCH-EXIT %d\\r\\n'; } > '%s'",
+	   complete ? "printf 'ZCBENCH-RESULT-BEGIN\\r\\n'; gzip -c \"$J\" | base64 | sed 's/$/\\r/'; "
+		      "printf 'ZCBENCH-RESULT-END\\r\\n'; "
+		    : "",
+	   status, log);
+}
+
+static void test_extract(void)
+{
+	char script[512], json[512], log[160], out[160];
+	path(script, sizeof script, "%s/ci/kernels-extract.sh", src);
+	path(json, sizeof json, "%s/tests/data/compare/base.json", src);
+	path(log, sizeof log, "%s/serial.log", tmp);
+	path(out, sizeof out, "%s/extracted.json", tmp);
+	setenv("J", json, 1);
+	write_log(log, true, 0);
+	CHECK(RUN("/bin/bash", script, log, out) == 0);
+	json_t *a = json_load_file(json, 0, NULL), *b = json_load_file(out, 0, NULL);
+	CHECK(a && b && json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	/* The guest's zcbench failed a cell: the result still comes out. */
+	write_log(log, true, 1);
+	CHECK(RUN("/bin/bash", script, log, out) == 0);
+	EXPECT_IN(r.err, "kernels-extract: note: the guest's zcbench exited 1");
+	/* No result: the guest died first. */
+	write_log(log, false, 3);
+	unlink(out);
+	CHECK(RUN("/bin/bash", script, log, out) == 1);
+	EXPECT_IN(r.err, "holds no complete result (guest zcbench exit status: 3)");
+	CHECK(access(out, F_OK) != 0);
+	/* Damaged in transit. */
+	sh("printf 'ZCBENCH-RESULT-BEGIN\\nnot*base64\\nZCBENCH-RESULT-END\\n' > '%s'", log);
+	CHECK(RUN("/bin/bash", script, log, out) == 1);
+	EXPECT_IN(r.err, "is damaged (base64 or gzip)");
+	CHECK(access(out, F_OK) != 0);
+	/* Not a result file. */
+	sh("{ echo ZCBENCH-RESULT-BEGIN; echo '{\"a\":1}' | gzip -c | base64; echo ZCBENCH-RESULT-END; } > '%s'", log);
+	CHECK(RUN("/bin/bash", script, log, out) == 1);
+	EXPECT_IN(r.err, "is not a zcbench result file");
+	CHECK(RUN("/bin/bash", script, log) == 2);
+}
+
+static void test_kernels_cli(void)
+{
+	char script[512];
+	path(script, sizeof script, "%s/ci/kernels", src);
+	CHECK(RUN("/bin/bash", script, "--help") == 0);
+	EXPECT_IN(r.out, "Usage: ci/kernels [options]");
+	CHECK(RUN("/bin/bash", script, "--accel", "xen") == 2);
+	CHECK(strcmp(r.err, "kernels: --accel 'xen' is not a valid choice (valid: auto, kvm, tcg)\n") == 0);
+	CHECK(RUN("/bin/bash", script, "--frobnicate") == 2);
+	CHECK(strcmp(r.err, "kernels: unknown option '--frobnicate' (see ci/kernels --help)\n") == 0);
+	CHECK(RUN("/bin/bash", script, "--kernels", "host,/no/such/vmlinuz", "--dry-run") == 2);
+	CHECK(strcmp(r.err, "kernels: --kernels: '/no/such/vmlinuz' is not a series (e.g. 6.1), a linux-image "
+			    "package, a vmlinuz file or host\n") == 0);
+	/* The host alone needs no qemu. */
+	CHECK(RUN("/bin/bash", script, "--kernels", "host", "--dry-run") == 0);
+	EXPECT_IN(r.out, "kernel 1: host host\n");
+}
+
+/* Every step of the workflow that runs something is `bash ci/SCRIPT ...`
+ * with SCRIPT in the tree; the steps the issue asks for are there. */
+static void test_workflow(void)
+{
+	char wf[512];
+	path(wf, sizeof wf, "%s/.github/workflows/ci.yml", src);
+	FILE *in = fopen(wf, "r");
+	if (!in) {
+		fprintf(stderr, "cannot read %s: %s\n", wf, strerror(errno));
+		check_failures++;
+		return;
+	}
+	char line[1024], all[16384] = "";
+	int runs = 0;
+	while (fgets(line, sizeof line, in)) {
+		snprintf(all + strlen(all), sizeof all - strlen(all), "%s", line);
+		const char *p = line + strspn(line, " ");
+		if (strncmp(p, "run:", 4) != 0)
+			continue;
+		runs++;
+		p += 4 + strspn(p + 4, " ");
+		char script[256];
+		if (sscanf(p, "bash ci/%255[^ \n]", script) != 1 || strchr(p, '|') || strchr(p, ';') ||
+		    strstr(p, "&&")) {
+			fprintf(stderr, "workflow step is not one call of a ci/ script: %s", line);
+			check_failures++;
+			continue;
+		}
+		char file[600];
+		path(file, sizeof file, "%s/ci/%s", src, script);
+		if (access(file, R_OK) != 0) {
+			fprintf(stderr, "workflow calls ci/%s, which is not in the tree\n", script);
+			check_failures++;
+		}
+	}
+	fclose(in);
+	CHECK(runs >= 6);
+	EXPECT_IN(all, "run: bash ci/test.sh");
+	EXPECT_IN(all, "run: bash ci/bench-quick.sh");
+	EXPECT_IN(all, "run: bash ci/kernels");
+	EXPECT_IN(all, "run: bash ci/compare-baseline.sh");
+	EXPECT_IN(all, "uses: actions/upload-artifact@");
+	EXPECT_IN(all, "uses: actions/cache/restore@");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: test_compare_ci ZCBENCH SOURCE_DIR\n");
+		return 2;
+	}
+	bin = argv[1];
+	src = argv[2];
+	snprintf(tmp, sizeof tmp, "/tmp/zc-compare-ci-XXXXXX");
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_compare_baseline();
+	test_bench_quick();
+	test_extract();
+	test_kernels_cli();
+	test_workflow();
+	sh("rm -rf '%s'", tmp);
+	CHECK_DONE();
+}
