@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct zc_probes;
@@ -35,5 +36,10 @@ json_t *zc_probes_collect(struct zc_probes *pr, pid_t subject);
  * summary. runs: the cell's "runs" array (warm-up runs carry "warmup": true
  * and are left out). */
 void zc_probes_summarize(const json_t *runs, json_t *summary);
+
+/* For `zcbench doctor`: load every probe once and print to out what works
+ * and, for what does not, why (no eBPF support built in, not root, no BTF,
+ * a missing tracepoint, no PMU, perf_event_paranoid) and what to do. */
+void zc_probes_doctor(FILE *out);
 
 #endif

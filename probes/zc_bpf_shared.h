@@ -1,0 +1,42 @@
+/* Constants shared by the eBPF programs (zc.bpf.c) and user space (probes.c). */
+#ifndef ZC_BPF_SHARED_H
+#define ZC_BPF_SHARED_H
+
+/* Syscall numbers below this are counted by number; the rest (x32, unknown)
+ * in one extra slot, ZC_NSYS, reported as "other". */
+#define ZC_NSYS 512
+
+/* Byte classes of a syscall's positive return value (zc_sys_class). */
+#define ZC_CLASS_NONE	   0
+#define ZC_CLASS_TO_USER   1 /* kernel -> user memory: read, recvmsg, ... */
+#define ZC_CLASS_FROM_USER 2 /* user memory -> kernel: write, sendmsg, vmsplice, ... */
+#define ZC_CLASS_IN_KERNEL 3 /* kernel -> kernel: sendfile, splice, tee, copy_file_range */
+
+/* Latency histograms: ZC_NHIST syscalls get one (zc_sys_hist holds slot + 1),
+ * each with ZC_NBUCKETS log2 buckets: bucket i counts latencies in
+ * [2^i, 2^(i+1)) ns, bucket 0 also 0 ns, the last one everything above. */
+#define ZC_NHIST    32 /* a power of 2 */
+#define ZC_NBUCKETS 40
+
+/* Context-switch counters. */
+#define ZC_CSW_VOLUNTARY   0
+#define ZC_CSW_INVOLUNTARY 1
+
+/* The per-CPU value of the zc_percpu map: this CPU's slot for the subject's
+ * syscall in progress, and this CPU's counters. */
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+struct zc_cpu {
+	__u64 sys_ts; /* entry time of the syscall in progress, 0: none */
+	__u32 tid;    /* the thread that entered it */
+	__u32 nr;
+	__u64 sys_count[ZC_NSYS + 1]; /* [ZC_NSYS]: "other" */
+	__u64 bytes[4];		      /* indexed by ZC_CLASS_* (0 unused) */
+	__u64 csw[2];		      /* ZC_CSW_VOLUNTARY, ZC_CSW_INVOLUNTARY */
+	__u64 off_cpu_ns;
+	__u64 lost; /* events dropped because the thread map was full */
+	__u64 hist[ZC_NHIST][ZC_NBUCKETS];
+};
+
+#endif
