@@ -616,6 +616,22 @@ static int cmd_all(int argc, char **argv)
 	return rc;
 }
 
+/* ---- doctor ---- */
+
+static int cmd_doctor(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		puts("usage: zcbench doctor\n\nLoads every probe once and prints what works on this machine and, for\n"
+		     "what does not, why (no eBPF support built in, not root, no BTF, a missing\n"
+		     "tracepoint, no PMU, perf_event_paranoid) and what to do.");
+		return 0;
+	}
+	if (argc > 1)
+		zc_usage_error("doctor takes no arguments (got '%s')", argv[1]);
+	zc_probes_doctor(stdout);
+	return 0;
+}
+
 /* ---- main ---- */
 
 static const char main_help[] = "usage: zcbench COMMAND [options]\n"
@@ -630,6 +646,7 @@ static const char main_help[] = "usage: zcbench COMMAND [options]\n"
 				"  compare   compare result files; a regression gate for CI\n"
 				"  calibrate the machine's ceilings: memcpy, syscall, pipe\n"
 				"  hyperfine time each cell as a whole process under hyperfine\n"
+				"  doctor    which probes work on this machine, and why not\n"
 				"\n"
 				"zcbench COMMAND --help explains a command's options and defaults.\n";
 
@@ -675,6 +692,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "all") == 0)
 		return cmd_all(argc - 1, argv + 1);
+	if (strcmp(cmd, "doctor") == 0)
+		return cmd_doctor(argc - 1, argv + 1);
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
@@ -686,7 +705,7 @@ int main(int argc, char **argv)
 		if (strcmp(cmd, more[i].name) == 0)
 			return more[i].fn(argc - 1, argv + 1);
 	zc_usage_error(
-		"unknown command '%s' (valid: list, run, all, report, compare, calibrate, hyperfine; see zcbench "
+		"unknown command '%s' (valid: list, run, all, report, compare, calibrate, hyperfine, doctor; see zcbench "
 		"--help)",
 		cmd);
 }

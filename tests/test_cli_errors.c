@@ -69,19 +69,19 @@ int main(int argc, char **argv)
 	       "file-tcp", "--size", "99999999999999999999", "--out", out_path, cache);
 	EXPECT("zcbench: --size '16777216T' is too large", "run", "--strategy", "readwrite", "--workload", "file-tcp",
 	       "--size", "16777216T", "--out", out_path, cache);
-	EXPECT("zcbench: --chunk '0' must be between 1 and 1073741824 bytes", "run", "--strategy", "readwrite", "--workload",
-	       "file-tcp", "--chunk", "0");
+	EXPECT("zcbench: --chunk '0' must be between 1 and 1073741824 bytes", "run", "--strategy", "readwrite",
+	       "--workload", "file-tcp", "--chunk", "0");
 	EXPECT("zcbench: --reps '0' is too small (valid: 1 to 10000)", "run", "--strategy", "readwrite", "--workload",
 	       "file-tcp", "--reps", "0");
 	EXPECT("zcbench: --alloc 'slab' is not a valid choice (valid: malloc, fresh)", "run", "--strategy", "readwrite",
 	       "--workload", "file-tcp", "--alloc", "slab");
-	EXPECT("zcbench: --size 1000 is not a multiple of --streams 1 x --transfers 3", "run", "--strategy", "readwrite",
-	       "--workload", "file-tcp", "--size", "1000", "--transfers", "3", "--out", out_path, cache);
+	EXPECT("zcbench: --size 1000 is not a multiple of --streams 1 x --transfers 3", "run", "--strategy",
+	       "readwrite", "--workload", "file-tcp", "--size", "1000", "--transfers", "3", "--out", out_path, cache);
 	EXPECT("zcbench: --out: cannot write /nonexistent-zc/out.json: No such file or directory", "run", "--strategy",
 	       "readwrite", "--workload", "file-tcp", "--out", "/nonexistent-zc/out.json", cache);
 	EXPECT("zcbench: unknown or incomplete option '--bogus' for run (see zcbench run --help)", "run", "--bogus");
 	EXPECT("zcbench: unknown or incomplete option '--size' for run (see zcbench run --help)", "run", "--size");
-	EXPECT("zcbench: unknown command 'frobnicate' (valid: list, run, all, report, compare, calibrate, hyperfine; "
+	EXPECT("zcbench: unknown command 'frobnicate' (valid: list, run, all, report, compare, calibrate, hyperfine, doctor; "
 	       "see zcbench --help)",
 	       "frobnicate");
 	EXPECT("zcbench: --profile 'slow' is not a valid choice (valid: quick, full)", "all", "--profile", "slow");
