@@ -575,6 +575,16 @@ static json_t *median_per_gib(const json_t *runs, const char *k1, const char *k2
 	return r;
 }
 
+/* Adds, each a median over the measured (non-warm-up) runs of the run's
+ * value * 2^30 / the run's bytes, or null when any measured run lacks it
+ * (eBPF unavailable, probes off):
+ *   syscalls_per_gib          syscalls_total per GiB (a number)
+ *   context_switches_per_gib  {"voluntary": n, "involuntary": n}: kept apart,
+ *                             since blocking and preemption mean different things
+ *   off_cpu_ns_per_gib
+ *   bytes_to_user_per_gib, bytes_from_user_per_gib, bytes_in_kernel_per_gib
+ *   perf_per_gib              {name: n} for the perf counters whose status is
+ *                             "ok" in every measured run (null without perf) */
 void zc_probes_summarize(const json_t *runs, json_t *summary)
 {
 	json_object_set_new(summary, "syscalls_per_gib", median_per_gib(runs, "syscalls_total", NULL, false));
