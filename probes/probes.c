@@ -471,10 +471,19 @@ static void ebpf_collect(struct zc_probes *pr, pid_t subject, json_t *c)
 			    json_pack("{s:o,s:o}", "voluntary", u64_json(b->csw[ZC_CSW_VOLUNTARY]), "involuntary",
 				      u64_json(b->csw[ZC_CSW_INVOLUNTARY])));
 	json_object_set_new(c, "off_cpu_ns", u64_json(b->off_cpu_ns));
-	json_object_set_new(c, "bytes",
-			    json_pack("{s:o,s:o,s:o}", "to_user", u64_json(b->bytes[ZC_CLASS_TO_USER]), "from_user",
-				      u64_json(b->bytes[ZC_CLASS_FROM_USER]), "in_kernel",
-				      u64_json(b->bytes[ZC_CLASS_IN_KERNEL])));
+	/* io_uring moves data in requests that no syscall's return value
+	 * reports: any io_uring_enter in the window makes the byte classes
+	 * incomplete, so they are not reported at all rather than reported low. */
+	enum { NR_IO_URING_ENTER = 426 };
+	if (b->sys_count[NR_IO_URING_ENTER])
+		json_object_set_new(c, "bytes",
+				    json_pack("{s:n,s:n,s:n,s:s}", "to_user", "from_user", "in_kernel", "reason",
+					      "io_uring requests move data outside syscall return values: not counted"));
+	else
+		json_object_set_new(c, "bytes",
+				    json_pack("{s:o,s:o,s:o}", "to_user", u64_json(b->bytes[ZC_CLASS_TO_USER]),
+					      "from_user", u64_json(b->bytes[ZC_CLASS_FROM_USER]), "in_kernel",
+					      u64_json(b->bytes[ZC_CLASS_IN_KERNEL])));
 	json_t *lat = json_object();
 	for (size_t h = 0; h < NDATA; h++) {
 		int last = -1;
