@@ -3,6 +3,10 @@
 # the same chunk size and the same CPUs, interleaved so drift hits both alike.
 #   readwrite on file-tcp  vs  iperf3 -F FILE (reads the file, writes the socket)
 #   sendfile  on file-tcp  vs  iperf3 -Z      (sendfile)
+# iperf3 -Z sendfile()s one chunk-sized buffer file over and over (its pages
+# stay in cache), so zcbench's sendfile does the same here: the size split
+# into transfers of one chunk-sized file (--transfers size/chunk). readwrite
+# and iperf3 -F both stream the whole file from the page cache.
 # zcbench's peer drains with read() here, as iperf3's server does, so both
 # receivers pay the same copy (zcbench's default drain, recv(MSG_TRUNC), is
 # cheaper: ci/bench-peer-drain.sh). Prints each round and the ratios of the
@@ -37,10 +41,14 @@ sleep 0.5
 	--cache-dir "$work" --out "$work/prime.json" >/dev/null 2>&1
 file=$(ls "$work"/pattern-v1-* | grep -v stamp)
 bytes=$(stat -c %s "$file")
+chunk_bytes=$(numfmt --from=iec "$chunk")
+transfers=$((bytes / chunk_bytes))
 
-zc_gbps() { # strategy -> GB/s (10^9), median of 3 measured runs after a verified warm-up
-	"$zc" run --strategy "$1" --workload file-tcp --size "$size" --chunk "$chunk" --reps 3 --warmup 1 \
-		--drain read --cache-dir "$work" --out - 2>/dev/null | jq '.results[0].summary.throughput_bps.median / 1e9'
+zc_gbps() { # strategy [run options] -> GB/s (10^9), median of 3 measured runs after a verified warm-up
+	local strategy=$1
+	shift
+	"$zc" run --strategy "$strategy" "$@" --workload file-tcp --size "$size" --chunk "$chunk" --reps 3 --warmup 1 \
+		--drain read ${ZC_EXTRA:-} --cache-dir "$work" --out - 2>/dev/null | jq '.results[0].summary.throughput_bps.median / 1e9'
 }
 iperf_gbps() { # extra iperf3 flags -> GB/s of the sender
 	iperf3 -c 127.0.0.1 -p "$port" -n "$bytes" -l "$chunk" -A 0 -J "$@" |
@@ -52,7 +60,7 @@ rw=() ipf=() sf=() ipz=()
 for ((i = 1; i <= rounds; i++)); do
 	a=$(zc_gbps readwrite)
 	b=$(iperf_gbps -F "$file")
-	c=$(zc_gbps sendfile)
+	c=$(zc_gbps sendfile --transfers "$transfers")
 	d=$(iperf_gbps -Z)
 	rw+=("$a") ipf+=("$b") sf+=("$c") ipz+=("$d")
 	printf '%-6s %14.2f %14.2f %14.2f %14.2f   GB/s\n' "$i" "$a" "$b" "$c" "$d"
