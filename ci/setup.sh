@@ -15,22 +15,9 @@ packages=(
   gnuplot-nox hyperfine iperf3 jq strace procps iproute2
 )
 
-missing=()
-for p in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [[ $status == "install ok installed" ]] || missing+=("$p")
-done
-
-if ((${#missing[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "setup: missing packages (${missing[*]}); run as root to install them" >&2
-    exit 2
-  fi
-  echo "setup: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# shellcheck source=ci/install-missing.sh
+. "$here/ci/install-missing.sh"
+install_missing setup "${packages[@]}"
 
 # tp/ programs find tracepoint ids under tracefs; a fresh machine may not have it mounted.
 if [[ $(id -u) -eq 0 && ! -e /sys/kernel/tracing/events ]]; then

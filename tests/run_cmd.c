@@ -1,5 +1,9 @@
 #include "run_cmd.h"
 
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -74,4 +78,30 @@ size_t count_lines(const char *text)
 	if (*text && text[strlen(text) - 1] != '\n')
 		n++;
 	return n;
+}
+
+json_t *zc_run_json(const char *bin, const char *out, const char *cache_opt, int *status, ...)
+{
+	char *argv[64] = {(char *)bin};
+	size_t n = 1;
+	va_list ap;
+	va_start(ap, status);
+	for (char *a; n < 60 && (a = va_arg(ap, char *));)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n++] = "--out";
+	argv[n++] = (char *)out;
+	argv[n++] = (char *)cache_opt;
+	argv[n] = NULL;
+	static struct cmd_result r;
+	unlink(out);
+	*status = -1;
+	if (run_cmd(argv, &r) != 0)
+		return NULL;
+	*status = r.status;
+	json_error_t e;
+	json_t *doc = json_load_file(out, 0, &e);
+	if (!doc)
+		fprintf(stderr, "%s %s: no JSON (%s); stderr: %s\n", argv[1], argv[2], e.text, r.err);
+	return doc;
 }

@@ -14,6 +14,12 @@ struct cmd_result {
 /* argv is NULL-terminated; argv[0] is the path. Returns 0 when it ran. */
 int run_cmd(char *const argv[], struct cmd_result *r);
 
+/* Run `bin ARGS... --out OUT CACHE_OPT` (ARGS NULL-ended) and return the
+ * parsed result file (NULL, with stderr shown, when there is none); *status
+ * gets the exit status, -1 when it did not run. OUT is removed first. */
+struct json_t;
+struct json_t *zc_run_json(const char *bin, const char *out, const char *cache_opt, int *status, ...);
+
 /* How many lines text has (a last line without '\n' counts). */
 size_t count_lines(const char *text);
 

@@ -17,31 +17,8 @@ static const char *bin;
 static char dir[] = "/tmp/zc-zerocopy-XXXXXX";
 static char out[300], cache_opt[320];
 
-static json_t *zc(int *status, ...)
-{
-	char *argv[64] = {(char *)bin};
-	size_t n = 1;
-	va_list ap;
-	va_start(ap, status);
-	for (char *a; (a = va_arg(ap, char *));)
-		argv[n++] = a;
-	va_end(ap);
-	argv[n++] = "--out";
-	argv[n++] = out;
-	argv[n++] = cache_opt;
-	argv[n] = NULL;
-	static struct cmd_result r;
-	unlink(out);
-	*status = -1;
-	if (run_cmd(argv, &r) != 0)
-		return NULL;
-	*status = r.status;
-	json_error_t e;
-	json_t *doc = json_load_file(out, 0, &e);
-	if (!doc)
-		fprintf(stderr, "no JSON (%s); stderr: %s\n", e.text, r.err);
-	return doc;
-}
+/* zcbench with the arguments, --out and --cache-dir: the parsed result. */
+#define zc(status, ...) zc_run_json(bin, out, cache_opt, status, __VA_ARGS__)
 
 static const char *str(json_t *o, const char *k)
 {
