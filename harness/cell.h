@@ -34,13 +34,14 @@ struct zc_cell_params {
 	enum zc_alloc alloc;
 	enum zc_inspect inspect;
 	bool dest_fresh;
-	bool cache_cold;     /* evict the source from the page cache before every run */
-	enum zc_drain drain; /* resolved for the workload */
-	unsigned checkpoint_ms;	   /* loops regain control at least this often */
-	bool deadlines;		   /* false: the blind variant, no deadlines, no interrupts */
+	bool cache_cold;	    /* evict the source from the page cache before every run */
+	enum zc_drain drain;	    /* resolved for the workload */
+	unsigned checkpoint_ms;	    /* loops regain control at least this often */
+	bool deadlines;		    /* false: the blind variant, no deadlines, no interrupts */
 	uint64_t shutdown_after_ns; /* send SIGTERM this long after the window opens; 0: never */
-	uint64_t stall_after;	   /* the drain peer stops reading after this many bytes */
-	uint64_t kill_after_ns;	   /* a subject not gone this long after SIGTERM is killed */
+	uint64_t stall_after;	    /* the drain peer stops reading after this many bytes */
+	uint64_t kill_after_ns;	    /* a subject not gone this long after SIGTERM is killed */
+	size_t victim_bytes;	    /* --victim: the working set walked between chunks; 0: off */
 };
 
 struct zc_run {
@@ -62,6 +63,10 @@ struct zc_run {
 	uint64_t in_flight_at_signal; /* bytes in pipes and socket queues at the signal */
 	uint64_t delivered_at_signal; /* bytes delivered by then */
 	uint64_t stranded;	      /* bytes taken in but never delivered */
+	/* --victim: lines walked between chunks and their time, and the same
+	 * walk's time per line with no copy in between (before the window). */
+	uint64_t victim_ns, victim_lines, victim_walks;
+	double victim_baseline_ns_per_line;
 };
 
 enum zc_status { ZC_OK, ZC_SKIPPED, ZC_FAILED, ZC_INTERRUPTED };

@@ -102,8 +102,9 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 				       w->name, why);
 		bool stream_source = w->source != ZC_EP_FILE && w->source != ZC_EP_MEM;
 		if ((o->shutdown_after_ns || o->stall_after != UINT64_MAX) && w->sink == ZC_EP_FILE)
-			zc_usage_error("--shutdown-after and --stall-peer need a stream sink; workload '%s' writes a file",
-				       w->name);
+			zc_usage_error(
+				"--shutdown-after and --stall-peer need a stream sink; workload '%s' writes a file",
+				w->name);
 		if (stream_source && o->transfers > 1)
 			zc_usage_error("--transfers %" PRIu64 " does not work for workload '%s': a stream source ends "
 				       "once (valid for file and memory sources)",
@@ -151,6 +152,7 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							.shutdown_after_ns = o->shutdown_after_ns,
 							.stall_after = o->stall_after,
 							.kill_after_ns = o->kill_after_ns,
+							.victim_bytes = (size_t)o->victim_bytes,
 						};
 						cell->chunk = chunks[ci] ? chunks[ci] : s->default_chunk;
 						if (o->inspect != ZC_INSPECT_NONE && !s->sees_data) {

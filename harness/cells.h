@@ -27,7 +27,8 @@ struct zc_cell_opts {
 	uint64_t checkpoint_ns;
 	bool no_deadlines;
 	uint64_t shutdown_after_ns, kill_after_ns;
-	uint64_t stall_after; /* UINT64_MAX: the peer never stalls */
+	uint64_t stall_after;  /* UINT64_MAX: the peer never stalls */
+	uint64_t victim_bytes; /* 0: no cache-pollution probe */
 	const char *cache_dir; /* pattern files */
 	const char *dest_dir;  /* destination files; NULL: the cache directory */
 };

@@ -226,6 +226,7 @@ enum {
 	OPT_SHUTDOWN_AFTER,
 	OPT_KILL_AFTER,
 	OPT_STALL_PEER,
+	OPT_VICTIM,
 	OPT_HELP,
 };
 
@@ -331,6 +332,11 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 	case OPT_STALL_PEER:
 		c->stall_after = zc_size_arg("--stall-peer", arg);
 		return 1;
+	case OPT_VICTIM:
+		c->victim_bytes = zc_size_arg("--victim", arg);
+		if (c->victim_bytes < 64 || c->victim_bytes > (1ull << 30))
+			zc_usage_error("--victim '%s' must be between 64 bytes and 1G", arg);
+		return 1;
 	}
 	return 0;
 }
@@ -410,6 +416,10 @@ static void check_dir(const char *opt, const char *dir)
 	"                     (default 2s)\n"                                                                          \
 	"  --stall-peer N     the drain peer stops reading after N bytes per stream and\n"                             \
 	"                     resumes only once the subject is gone\n"                                                 \
+	"  --victim N         the cache-pollution probe: walk an N-byte working set\n"                                 \
+	"                     (e.g. 256K) between chunks, one read per cache line, timed,\n"                           \
+	"                     against the same walk with no copy in between; it runs\n"                                \
+	"                     inside the window, so throughput figures then include it\n"                              \
 	"  --no-probes        do not load probes\n"                                                                    \
 	"  --no-pin           do not pin subject and peer to separate CPUs\n"                                          \
 	"  --help             this text\n"
@@ -445,6 +455,7 @@ static const struct option matrix_longopts[] = {
 	{"shutdown-after", required_argument, 0, OPT_SHUTDOWN_AFTER},
 	{"kill-after", required_argument, 0, OPT_KILL_AFTER},
 	{"stall-peer", required_argument, 0, OPT_STALL_PEER},
+	{"victim", required_argument, 0, OPT_VICTIM},
 	{"help", no_argument, 0, OPT_HELP},
 };
 #define MATRIX_NOPTS (sizeof matrix_longopts / sizeof matrix_longopts[0])
@@ -704,8 +715,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
 		if (strcmp(cmd, more[i].name) == 0)
 			return more[i].fn(argc - 1, argv + 1);
-	zc_usage_error(
-		"unknown command '%s' (valid: list, run, all, report, compare, calibrate, hyperfine, doctor; see zcbench "
-		"--help)",
-		cmd);
+	zc_usage_error("unknown command '%s' (valid: list, run, all, report, compare, calibrate, hyperfine, doctor; "
+		       "see zcbench "
+		       "--help)",
+		       cmd);
 }

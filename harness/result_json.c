@@ -49,8 +49,10 @@ static json_t *run_json(const struct zc_run *r, size_t index, bool outlier, cons
 				       r->killed);
 		json_object_set_new(sd, "signal_to_stop_ns", int_or_null(m && signalled, r->stop_to_return_ns));
 		json_object_set_new(sd, "signal_to_exit_ns", int_or_null(signalled, r->signal_to_exit_ns));
-		json_object_set_new(sd, "in_flight_bytes_at_signal", int_or_null(m && signalled, r->in_flight_at_signal));
-		json_object_set_new(sd, "delivered_bytes_at_signal", int_or_null(m && signalled, r->delivered_at_signal));
+		json_object_set_new(sd, "in_flight_bytes_at_signal",
+				    int_or_null(m && signalled, r->in_flight_at_signal));
+		json_object_set_new(sd, "delivered_bytes_at_signal",
+				    int_or_null(m && signalled, r->delivered_at_signal));
 		json_object_set_new(sd, "drained_after_signal_bytes",
 				    int_or_null(m && signalled, r->bytes - r->delivered_at_signal));
 		json_object_set_new(sd, "delivered_bytes", json_integer((json_int_t)r->bytes));
@@ -74,6 +76,15 @@ static json_t *run_json(const struct zc_run *r, size_t index, bool outlier, cons
 		char hex[16];
 		snprintf(hex, sizeof hex, "%08x", r->crc);
 		json_object_set_new(j, "crc32c", json_string(hex));
+	}
+	if (r->victim_lines) {
+		double per_line = (double)r->victim_ns / (double)r->victim_lines;
+		double base = r->victim_baseline_ns_per_line;
+		json_object_set_new(j, "victim",
+				    json_pack("{s:I,s:I,s:I,s:f,s:f,s:o}", "walks", (json_int_t)r->victim_walks,
+					      "lines", (json_int_t)r->victim_lines, "ns", (json_int_t)r->victim_ns,
+					      "ns_per_line", per_line, "baseline_ns_per_line", base, "ratio",
+					      base > 0 ? json_real(per_line / base) : json_null()));
 	}
 	if (r->counters)
 		json_object_set(j, "counters", r->counters);
@@ -105,6 +116,8 @@ static json_t *params_json(const struct zc_cell *c)
 	json_object_set_new(j, "qd", uses & ZC_USES_QD ? json_integer(p->qd) : json_null());
 	json_object_set_new(j, "iovecs", uses & ZC_USES_IOVECS ? json_integer(p->iovecs) : json_null());
 	json_object_set_new(j, "populate", uses & ZC_USES_MMAP ? json_boolean(p->populate) : json_null());
+	json_object_set_new(j, "victim_bytes",
+			    p->victim_bytes ? json_integer((json_int_t)p->victim_bytes) : json_null());
 	json_object_set_new(j, "madvise",
 			    uses & ZC_USES_MMAP ? json_string(p->madv_sequential ? "sequential" : "normal")
 						: json_null());
@@ -143,6 +156,27 @@ static json_t *median_max(const struct zc_cell *c, size_t off, bool need_measure
 	for (size_t i = 1; i < n; i++)
 		max = v[i] > max ? v[i] : max;
 	return json_pack("{s:f,s:f}", "median", zc_median(v, n), "max", max);
+}
+
+/* The cache-pollution probe's medians over the measured runs, or NULL when
+ * it was off. */
+static json_t *victim_summary(const struct zc_cell *c)
+{
+	double per_line[c->nruns ? c->nruns : 1], base[c->nruns ? c->nruns : 1];
+	size_t n = 0;
+	for (size_t i = 0; i < c->nruns; i++) {
+		const struct zc_run *r = &c->runs[i];
+		if (r->warmup || !r->measured || !r->victim_lines)
+			continue;
+		per_line[n] = (double)r->victim_ns / (double)r->victim_lines;
+		base[n++] = r->victim_baseline_ns_per_line;
+	}
+	if (n == 0)
+		return NULL;
+	double pl = zc_median(per_line, n), b = zc_median(base, n);
+	return json_pack("{s:f,s:f,s:o,s:s}", "ns_per_line", pl, "baseline_ns_per_line", b, "ratio",
+			 b > 0 ? json_real(pl / b) : json_null(), "mode",
+			 "opt-in (--victim): the walks run inside the window, so this cell's throughput includes them");
 }
 
 /* The shutdown benchmark's figures for a cell, or NULL when it did not run. */
@@ -213,6 +247,9 @@ json_t *zc_cell_json(const struct zc_cell *c)
 				"outliers", (json_int_t)noutliers);
 	if (shutdown)
 		json_object_set_new(sum, "shutdown", shutdown);
+	json_t *victim = victim_summary(c);
+	if (victim)
+		json_object_set_new(sum, "victim", victim);
 	json_object_set_new(sum, "cpu_ns_per_gib",
 			    json_pack("{s:f,s:f}", "user", median_per_gib(c, offsetof(struct zc_run, user_ns)), "sys",
 				      median_per_gib(c, offsetof(struct zc_run, sys_ns))));

@@ -213,6 +213,10 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 			run->in_flight_at_signal = m->in_flight_at_stop;
 			run->delivered_at_signal = m->moved_at_stop;
 			run->stranded = m->stranded;
+			run->victim_ns = m->victim_ns;
+			run->victim_lines = m->victim_lines;
+			run->victim_walks = m->victim_walks;
+			run->victim_baseline_ns_per_line = m->victim_baseline_ns_per_line;
 		}
 		return 0;
 	}

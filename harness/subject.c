@@ -36,8 +36,8 @@ struct stream {
 	unsigned ndst;
 	struct zc_transfer_result tr;
 	pthread_barrier_t *start, *done;
-	pid_t tid;	   /* the thread running it, for interrupting blocked calls */
-	int pipes[4];	   /* the strategy's own pipes (read ends) */
+	pid_t tid;    /* the thread running it, for interrupting blocked calls */
+	int pipes[4]; /* the strategy's own pipes (read ends) */
 	unsigned npipes;
 };
 
@@ -342,6 +342,29 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 				not_ready(to_parent, e, "pthread_create failed");
 		}
 	}
+	/* --victim: each stream's working set, faulted in and walked warm now;
+	 * the same walk with no copy in between is the baseline. */
+	double baseline = 0;
+	if (p->victim_bytes) {
+		cp.victims = calloc(n, sizeof *cp.victims);
+		if (!cp.victims)
+			not_ready(to_parent, ENOMEM, "out of memory");
+		for (unsigned k = 0; k < n; k++) {
+			void *b;
+			if (posix_memalign(&b, 4096, p->victim_bytes) != 0)
+				not_ready(to_parent, ENOMEM, "out of memory (victim working set)");
+			zc_prefault(b, p->victim_bytes);
+			cp.victims[k] = (struct zc_victim){.buf = b, .size = p->victim_bytes};
+		}
+		struct zc_victim *v = &cp.victims[0];
+		for (int i = 0; i < 3; i++)
+			zc_victim_walk(v);
+		*v = (struct zc_victim){.buf = v->buf, .size = v->size};
+		for (int i = 0; i < 50; i++)
+			zc_victim_walk(v);
+		baseline = v->lines ? (double)v->ns / (double)v->lines : 0;
+		*v = (struct zc_victim){.buf = v->buf, .size = v->size};
+	}
 	zc_probes_subject_init(env->probes);
 
 	struct zc_ready_msg ready = {0};
@@ -396,6 +419,14 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		m.stop_to_return_ns = t1 > stop.at_ns ? t1 - stop.at_ns : 0;
 		m.moved_at_stop = stop.moved_at;
 		m.in_flight_at_stop = stop.in_flight;
+	}
+	if (cp.victims) {
+		for (unsigned k = 0; k < n; k++) {
+			m.victim_ns += cp.victims[k].ns;
+			m.victim_lines += cp.victims[k].lines;
+			m.victim_walks += cp.victims[k].walks;
+		}
+		m.victim_baseline_ns_per_line = baseline;
 	}
 	uint32_t want_crc = p->inspect == ZC_INSPECT_CHECKSUM ? expected_crc(wp) : 0;
 	m.checksummed = p->inspect == ZC_INSPECT_CHECKSUM;

@@ -31,6 +31,9 @@ struct zc_result_msg {
 	uint64_t moved_at_stop;	    /* bytes delivered when it arrived */
 	uint64_t in_flight_at_stop; /* bytes in pipes and socket queues when it arrived */
 	uint64_t stranded;	    /* bytes taken in but never delivered (stalled sinks) */
+	/* --victim */
+	uint64_t victim_ns, victim_lines, victim_walks;
+	double victim_baseline_ns_per_line;
 };
 
 /* Runs in the forked child: set up, report ready, wait for the go byte,

@@ -39,7 +39,7 @@ static void cfr_transfer(void *state, const struct zc_copy_params *p, const stru
 	(void)state;
 	r->path = "copy_file_range";
 	for (;;) {
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			r->stopped = true;
 			return;
 		}

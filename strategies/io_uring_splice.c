@@ -164,7 +164,7 @@ static void splice_direct(struct uring_splice_state *s, const struct zc_copy_par
 {
 	r->path = "io_uring SPLICE (direct: one end is a pipe)";
 	for (;;) {
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			r->stopped = true; /* nothing is held between splices */
 			return;
 		}
@@ -213,7 +213,7 @@ static void uring_splice_transfer(void *state, const struct zc_copy_params *p, c
 	 * which breaks the link and costs a separate drain. */
 	size_t step = p->chunk < s->pipe_size ? p->chunk : s->pipe_size;
 	for (;;) {
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			r->stopped = true; /* the pipe is empty here */
 			return;
 		}

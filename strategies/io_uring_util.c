@@ -626,7 +626,7 @@ void zc_upipe_run(struct zc_upipe *u, const struct zc_copy_params *p, const stru
 	x.last_cqe_ms = zc_uring_now_ms();
 	unsigned stalls = 0;
 	for (;;) {
-		if (!x.stopping && zc_stop_requested(p))
+		if (zc_between_chunks(p) && !x.stopping)
 			begin_stop(&x);
 		issue_reads(&x);
 		release_ready(&x);

@@ -20,15 +20,27 @@
  * for POLLOUT only once the sink took nothing for a whole checkpoint). */
 int zc_wait_ready(int fd, short events, const struct zc_copy_params *p);
 
+/* The harness numbers the threads of one subject (0 for the main thread), so a
+ * strategy can keep per-thread state without locks. */
+extern _Thread_local unsigned zc_thread_index;
+
+/* Walk a victim working set once, timed (see struct zc_victim). */
+void zc_victim_walk(struct zc_victim *v);
+
 /* True once a stop was requested. */
 static inline int zc_stop_requested(const struct zc_copy_params *p)
 {
 	return p && p->stop && *p->stop;
 }
 
-/* The harness numbers the threads of one subject (0 for the main thread), so a
- * strategy can keep per-thread state without locks. */
-extern _Thread_local unsigned zc_thread_index;
+/* Called by every strategy's loop between chunks: walks the stream's victim
+ * working set when --victim is on, and says whether a stop was requested. */
+static inline bool zc_between_chunks(const struct zc_copy_params *p)
+{
+	if (p->victims)
+		zc_victim_walk(&p->victims[zc_thread_index]);
+	return zc_stop_requested(p);
+}
 
 /* Write all n bytes of buf to fd. Returns 0 or an errno (ECANCELED: a stop
  * was requested and the sink took nothing for a checkpoint). */

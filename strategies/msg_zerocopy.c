@@ -284,7 +284,7 @@ static void mzc_transfer(void *state, const struct zc_copy_params *p, const stru
 	bool redact = p->inspect == ZC_INSPECT_REDACT;
 	uint64_t mem_off = 0;
 	for (;;) {
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			e = ECANCELED;
 			break;
 		}

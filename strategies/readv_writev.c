@@ -126,7 +126,7 @@ static void rwv_transfer(void *state, const struct zc_copy_params *p, const stru
 			}
 		}
 		r->moved += (uint64_t)n;
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			r->stopped = true;
 			return;
 		}

@@ -14,7 +14,7 @@ static void sendfile_transfer(void *state, const struct zc_copy_params *p, const
 	int src = io->src, dst = io->dst[0];
 	r->path = "sendfile";
 	for (;;) {
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			r->stopped = true; /* nothing is held in flight between calls */
 			return;
 		}

@@ -27,7 +27,7 @@ static void splice_direct(const struct zc_copy_params *p, const struct zc_io *io
 	r->path = "splice (direct: one end is a pipe)";
 	unsigned flags = SPLICE_F_MOVE | SPLICE_F_NONBLOCK;
 	for (;;) {
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			r->stopped = true; /* nothing is held between calls */
 			return;
 		}
@@ -62,7 +62,7 @@ static void splice_transfer(void *state, const struct zc_copy_params *p, const s
 	r->path = "splice";
 	for (;;) {
 		/* The pipe is empty here: everything spliced in was drained out. */
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			r->stopped = true;
 			return;
 		}

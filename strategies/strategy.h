@@ -43,6 +43,15 @@ enum zc_uses {
 	ZC_USES_MMAP = 1u << 4,	  /* --populate, --madvise */
 };
 
+/* The cache-pollution probe (--victim): a working set the subject walks
+ * between chunks, one read per cache line, timed. One per stream. */
+struct zc_victim {
+	volatile unsigned char *buf;
+	size_t size;
+	uint64_t ns, lines, walks;
+	unsigned sink; /* what the reads summed to, so they are not optimised away */
+};
+
 /* What a strategy is told about a transfer. */
 struct zc_copy_params {
 	size_t chunk;	      /* bytes asked for per syscall */
@@ -54,8 +63,8 @@ struct zc_copy_params {
 	bool madv_sequential; /* mmap: madvise(MADV_SEQUENTIAL) */
 	enum zc_inspect inspect;
 	unsigned checkpoint_ms; /* loops look at the stop flag at least this often */
-	unsigned src_kind; /* one zc_endpoint bit */
-	unsigned dst_kind; /* one zc_endpoint bit */
+	unsigned src_kind;	/* one zc_endpoint bit */
+	unsigned dst_kind;	/* one zc_endpoint bit */
 	/* Set asynchronously (a signal handler) to ask the loop to stop at its next
 	 * checkpoint; may be NULL. */
 	const volatile sig_atomic_t *stop;
@@ -63,6 +72,8 @@ struct zc_copy_params {
 	 * *stop is set: a sink that takes nothing gets one checkpoint from
 	 * then, not from whenever the loop next waits. May be NULL. */
 	const volatile uint64_t *stop_at_ns;
+	/* --victim: one per stream, indexed by zc_thread_index; NULL when off. */
+	struct zc_victim *victims;
 };
 
 /* The endpoints of one transfer. */
@@ -82,8 +93,8 @@ struct zc_transfer_result {
 	int err;		      /* 0, or the errno that ended the transfer */
 	const char *what;	      /* the call that failed, for the reason text */
 	const char *path;	      /* the path that really ran, e.g. "splice" or a fallback */
-	bool stopped;	   /* a stop request ended it early */
-	uint64_t stranded; /* bytes taken from the source but never delivered (a stalled sink) */
+	bool stopped;		      /* a stop request ended it early */
+	uint64_t stranded;	      /* bytes taken from the source but never delivered (a stalled sink) */
 	uint32_t crc;		      /* --inspect checksum: CRC32C so far */
 	uint64_t stats[ZC_MAX_STATS]; /* strategy-specific counts, named in stat_names */
 };

@@ -33,7 +33,7 @@ static void tee_transfer(void *state, const struct zc_copy_params *p, const stru
 	 * sink's count stands now (earlier transfers are in r->moved). */
 	uint64_t second = r->moved;
 	for (;;) {
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			r->stopped = true;
 			return;
 		}

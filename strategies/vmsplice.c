@@ -47,7 +47,7 @@ static void vmsplice_run(struct vmsplice_state *s, const struct zc_copy_params *
 	 * pipe that only we can drain. */
 	size_t step = p->chunk < s->pipe_size ? p->chunk : s->pipe_size;
 	for (uint64_t off = 0; off < io->src_len;) {
-		if (zc_stop_requested(p)) {
+		if (zc_between_chunks(p)) {
 			r->stopped = true;
 			return;
 		}

@@ -145,6 +145,34 @@ int main(int argc, char **argv)
 	CHECK(json_array_size(json_object_get(doc, "results")) == supported);
 	json_decref(doc);
 
+	/* The cache-pollution probe walks its working set once between chunks:
+	 * readwrite after each of its 64 writes of 64 KiB; sendfile before each
+	 * of its 4 calls of 1 MiB and before the one that reads the end. */
+	doc = zc(&st, "run", "--strategy", "readwrite,sendfile", "--workload", "file-tcp", "--size", "4M", "--chunk",
+		 "64K,1M", "--reps", "1", "--warmup", "0", "--victim", "256K", NULL);
+	CHECK(st == 0);
+	for (size_t i = 0; i < 4; i++) {
+		json_t *c = cell(doc, i);
+		json_t *v = json_object_get(json_array_get(json_object_get(c, "runs"), 0), "victim");
+		json_int_t chunk = json_integer_value(json_object_get(json_object_get(c, "params"), "chunk_bytes"));
+		json_int_t w = json_integer_value(json_object_get(v, "walks"));
+		bool is_readwrite = strcmp(str(c, "strategy"), "readwrite") == 0;
+		json_int_t want = (4 << 20) / chunk + (is_readwrite ? 0 : 1);
+		if (w != want)
+			fprintf(stderr, "victim: %s at chunk %lld walked %lld times, want %lld\n", str(c, "strategy"),
+				(long long)chunk, (long long)w, (long long)want);
+		CHECK(w == want);
+		CHECK(json_integer_value(json_object_get(v, "lines")) == w * (256 * 1024 / 64));
+		double ratio = json_real_value(json_object_get(v, "ratio"));
+		double per_line = json_real_value(json_object_get(v, "ns_per_line"));
+		double base = json_real_value(json_object_get(v, "baseline_ns_per_line"));
+		CHECK(base > 0 && per_line > 0);
+		CHECK(ratio > per_line / base * 0.999999 && ratio < per_line / base * 1.000001);
+		CHECK(json_integer_value(json_object_get(json_object_get(c, "params"), "victim_bytes")) == 256 * 1024);
+		CHECK(json_is_object(json_object_get(json_object_get(c, "summary"), "victim")));
+	}
+	json_decref(doc);
+
 	/* Forced skip: copy_file_range from the cache (ext4 here) into tmpfs is
 	 * refused by the kernel; the cell says so and nothing falls back. */
 	if (access("/dev/shm", W_OK) == 0) {
