@@ -10,15 +10,13 @@
 
 #define GIB 1073741824.0
 
-static void progress(bool tty, size_t done, size_t total, const struct zc_cell *c, unsigned round, unsigned rounds,
+/* On a terminal one live line; otherwise one line per cell and round (the
+ * rounds interleave the cells, so each cell shows up once a round). */
+static void progress(bool tty, size_t cell, size_t ncells, const struct zc_cell *c, unsigned round, unsigned rounds,
 		     bool warmup)
 {
-	if (tty)
-		fprintf(stderr, "\r\033[K[%zu/%zu] %-10s %-10s round %u/%u%s", done, total, c->p.strategy->name,
-			c->p.workload->name, round, rounds, warmup ? " (warm-up)" : "");
-	else
-		fprintf(stderr, "[%zu/%zu] %s %s round %u/%u%s\n", done, total, c->p.strategy->name,
-			c->p.workload->name, round, rounds, warmup ? " (warm-up)" : "");
+	fprintf(stderr, "%s[cell %zu/%zu, round %u/%u%s] %s %s%s", tty ? "\r\033[K" : "", cell, ncells, round, rounds,
+		warmup ? ", warm-up" : "", c->p.strategy->name, c->p.workload->name, tty ? "" : "\n");
 	fflush(stderr);
 }
 
@@ -26,16 +24,14 @@ int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells
 {
 	bool tty = isatty(STDERR_FILENO);
 	unsigned rounds = plan->warmup + plan->reps;
-	size_t total = (size_t)rounds * ncells, done = 0;
 	int rc = 0;
 	for (unsigned round = 0; round < rounds && rc == 0; round++) {
 		bool warmup = round < plan->warmup;
 		for (size_t i = 0; i < ncells; i++) {
 			struct zc_cell *c = &cells[i];
-			done++;
 			if (c->status != ZC_OK)
 				continue;
-			progress(tty, done, total, c, round + 1, rounds, warmup);
+			progress(tty, i + 1, ncells, c, round + 1, rounds, warmup);
 			/* Every byte is checked at least once per invocation: the
 			 * cell's first run, a warm-up when there is one. */
 			bool verify = plan->verify == ZC_VERIFY_ALL || !c->verified_once;

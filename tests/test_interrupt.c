@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 		char line[512];
 		int seen = 0;
 		while (!seen && fgets(line, sizeof line, progress))
-			seen = strncmp(line, "[3/", 3) == 0;
+			seen = strncmp(line, "[cell 3/", 8) == 0;
 		CHECK(seen);
 		for (int i = 0; i < sig_count; i++) {
 			kill(pid, SIGINT);
