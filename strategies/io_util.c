@@ -145,6 +145,21 @@ int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const stru
 	return 0;
 }
 
+bool zc_retry(int err, int fd, short events, const struct zc_copy_params *p, struct zc_transfer_result *r,
+	      const char *what)
+{
+	if (err == EINTR || err == EAGAIN) {
+		err = zc_wait_ready(fd, events, p);
+		if (!err)
+			return true;
+		if (zc_stopped_by(err, r))
+			return false;
+	}
+	r->err = err;
+	r->what = what;
+	return false;
+}
+
 bool zc_stopped_by(int err, struct zc_transfer_result *r)
 {
 	if (err != ECANCELED)

@@ -58,6 +58,13 @@ static inline unsigned zc_checkpoint_ms(const struct zc_copy_params *p)
  * return true; the caller then returns without an error. */
 bool zc_stopped_by(int err, struct zc_transfer_result *r);
 
+/* A call on fd failed with errno err. EINTR and EAGAIN (a deadline passed,
+ * or the subject poked the loop at a checkpoint) wait until fd is ready for
+ * events and return true: call again. Otherwise r says why the transfer
+ * ends (stopped on a stop request, else err and what) and it returns false. */
+bool zc_retry(int err, int fd, short events, const struct zc_copy_params *p, struct zc_transfer_result *r,
+	      const char *what);
+
 /* Read up to n bytes: retries EINTR, waits on EAGAIN. Returns bytes read
  * (0 at end of stream) or -errno. */
 ssize_t zc_read_some(int fd, void *buf, size_t n, const struct zc_copy_params *p);

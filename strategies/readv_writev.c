@@ -92,16 +92,8 @@ static void rwv_transfer(void *state, const struct zc_copy_params *p, const stru
 		if (n == 0)
 			return;
 		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN) {
-				int err = zc_wait_ready(io->src, POLLIN, p);
-				if (!err)
-					continue;
-				if (zc_stopped_by(err, r))
-					return;
-				errno = err;
-			}
-			r->err = errno;
-			r->what = "readv";
+			if (zc_retry(errno, io->src, POLLIN, p, r, "readv"))
+				continue;
 			return;
 		}
 		size_t left = (size_t)n;

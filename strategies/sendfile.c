@@ -26,19 +26,8 @@ static void sendfile_transfer(void *state, const struct zc_copy_params *p, const
 		}
 		if (n == 0)
 			return;
-		if (errno == EINTR || errno == EAGAIN) {
-			/* A send deadline passed or the subject interrupted us at a
-			 * checkpoint: look at the stop flag, then go on. */
-			int err = zc_wait_ready(dst, POLLOUT, p);
-			if (!err)
-				continue;
-			if (zc_stopped_by(err, r))
-				return;
-			r->err = err;
-		} else {
-			r->err = errno;
-		}
-		r->what = "sendfile";
+		if (zc_retry(errno, dst, POLLOUT, p, r, "sendfile"))
+			continue;
 		return;
 	}
 }

@@ -83,17 +83,8 @@ static void splice_transfer(void *state, const struct zc_copy_params *p, const s
 		}
 		if (n == 0)
 			return;
-		if (errno == EINTR || errno == EAGAIN) {
-			int err = zc_wait_ready(io->src, POLLIN, p);
-			if (!err)
-				continue;
-			if (zc_stopped_by(err, r))
-				return;
-			r->err = err;
-		} else {
-			r->err = errno;
-		}
-		r->what = "splice(source->pipe)";
+		if (zc_retry(errno, io->src, POLLIN, p, r, "splice(source->pipe)"))
+			continue;
 		return;
 	}
 }
