@@ -362,7 +362,7 @@ static void defaults(struct run_opts *o)
 			},
 		.reps = 5,
 		.warmup = 1,
-		.timeout_s = 300,
+		.timeout_s = 60, /* the slowest honest run here takes seconds; a stalled one should not cost minutes */
 	};
 }
 
@@ -404,7 +404,7 @@ static void check_dir(const char *opt, const char *dir)
 	"  --verify V         check every byte on each cell's first run (default) or all\n"                            \
 	"  --cache-dir DIR    where pattern files live (default $ZCBENCH_CACHE_DIR or\n"                               \
 	"                     " DEFAULT_CACHE_DIR ")\n"                                                                \
-	"  --timeout SEC      kill a run that takes longer (default 300)\n"                                            \
+	"  --timeout SEC      kill a run that takes longer (default 60)\n"                                             \
 	"  --checkpoint DUR   loops regain control at least this often: socket deadlines,\n"                           \
 	"                     poll timeouts, and after a stop request blocked calls are\n"                             \
 	"                     interrupted (default 100ms; units ns, us, ms, s)\n"                                      \
@@ -544,7 +544,7 @@ static const char all_help[] =
 	"release into DIR.\n"
 	"\n"
 	"  --profile P        quick (default): 256M per run, 5 repetitions, 1 warm-up;\n"
-	"                     full: 1G per run, 10 repetitions, 1 warm-up, and sweeps\n"
+	"                     full: 512M per run, 10 repetitions, 1 warm-up, and sweeps\n"
 	"                     of --chunk 4K,64K,1M and --streams 1,4\n"
 	"  --out-dir DIR      where the result file goes (default results)\n"
 	"Matrix options override the profile (default --strategy all --workload all):\n" MATRIX_HELP;
@@ -568,7 +568,7 @@ static int cmd_all(int argc, char **argv)
 	defaults(&o);
 	o.cells.strategies = "all";
 	o.cells.workloads = "all";
-	o.cells.sizes = profile == 0 ? "256M" : "1G";
+	o.cells.sizes = profile == 0 ? "256M" : "512M";
 	o.reps = profile == 0 ? 5 : 10;
 	if (profile == 1) {
 		o.cells.chunks = "4K,64K,1M";
