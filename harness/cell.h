@@ -44,29 +44,36 @@ struct zc_cell_params {
 	size_t victim_bytes;	    /* --victim: the working set walked between chunks; 0: off */
 };
 
-struct zc_run {
-	bool warmup, verified, outlier;
-	int64_t source_cached_bytes;  /* file sources: resident before the window; -1 otherwise */
-	uint64_t stats[ZC_MAX_STATS]; /* the strategy's own counts (stat_names) */
-	bool checksummed;	      /* --inspect checksum: every stream's CRC32C matched */
-	uint32_t crc;		      /* stream 0's CRC32C */
-	uint64_t bytes, elapsed_ns, user_ns, sys_ns;
+/* What the subject measured over its window, sent back as it is. */
+struct zc_window {
+	uint64_t elapsed_ns, user_ns, sys_ns;
 	long nvcsw, nivcsw, minflt, majflt;
-	bool have_peer_usage;
-	uint64_t peer_user_ns, peer_sys_ns;
-	json_t *counters; /* from the probes, or NULL */
-	bool measured;	  /* the subject reported its window (false when it was killed) */
-	/* The shutdown benchmark (--shutdown-after). */
-	bool shutdown, finished_before_signal, killed;
-	uint64_t stop_to_return_ns;   /* signal to every loop returned (the subject's clock) */
-	uint64_t signal_to_exit_ns;   /* signal to the subject reaped (the harness's clock) */
-	uint64_t in_flight_at_signal; /* bytes in pipes and socket queues at the signal */
-	uint64_t delivered_at_signal; /* bytes delivered by then */
-	uint64_t stranded;	      /* bytes taken in but never delivered */
+	uint64_t stats[ZC_MAX_STATS]; /* the strategy's own counts (stat_names) */
+	/* A stop request (SIGTERM/SIGINT) during the window. */
+	uint64_t stop_to_return_ns; /* from the signal to every loop having returned */
+	uint64_t moved_at_stop;	    /* bytes delivered when it arrived */
+	uint64_t in_flight_at_stop; /* bytes in pipes and socket queues when it arrived */
+	uint64_t stranded;	    /* bytes taken in but never delivered (stalled sinks) */
 	/* --victim: lines walked between chunks and their time, and the same
 	 * walk's time per line with no copy in between (before the window). */
 	uint64_t victim_ns, victim_lines, victim_walks;
 	double victim_baseline_ns_per_line;
+};
+
+struct zc_run {
+	bool warmup, verified, outlier;
+	int64_t source_cached_bytes; /* file sources: resident before the window; -1 otherwise */
+	bool checksummed;	     /* --inspect checksum: every stream's CRC32C matched */
+	uint32_t crc;		     /* stream 0's CRC32C */
+	uint64_t bytes;
+	bool measured;	    /* the subject reported its window (false when it was killed) */
+	struct zc_window w; /* valid when measured */
+	bool have_peer_usage;
+	uint64_t peer_user_ns, peer_sys_ns;
+	json_t *counters; /* from the probes, or NULL */
+	/* The shutdown benchmark (--shutdown-after). */
+	bool shutdown, finished_before_signal, killed;
+	uint64_t signal_to_exit_ns; /* signal to the subject reaped (the harness's clock) */
 };
 
 enum zc_status { ZC_OK, ZC_SKIPPED, ZC_FAILED, ZC_INTERRUPTED };

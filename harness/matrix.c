@@ -72,11 +72,11 @@ void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells)
 			cpu[c->nruns ? c->nruns : 1];
 		for (size_t k = 0; k < c->nruns; k++) {
 			const struct zc_run *r = &c->runs[k];
-			if (r->warmup || !r->measured || !r->elapsed_ns || !r->bytes)
+			if (r->warmup || !r->measured || !r->w.elapsed_ns || !r->bytes)
 				continue;
-			tput[n] = (double)r->bytes / GIB * 1e9 / (double)r->elapsed_ns;
-			user[n] = (double)r->user_ns / 1e9 * GIB / (double)r->bytes;
-			sys[n] = (double)r->sys_ns / 1e9 * GIB / (double)r->bytes;
+			tput[n] = (double)r->bytes / GIB * 1e9 / (double)r->w.elapsed_ns;
+			user[n] = (double)r->w.user_ns / 1e9 * GIB / (double)r->bytes;
+			sys[n] = (double)r->w.sys_ns / 1e9 * GIB / (double)r->bytes;
 			double tc = task_clock_ns(r);
 			if (tc >= 0)
 				cpu[ntc++] = tc / 1e9 * GIB / (double)r->bytes;
@@ -137,10 +137,10 @@ void zc_print_shutdown_table(FILE *out, const struct zc_cell *cells, size_t ncel
 		}
 		if (!runs)
 			continue;
-		double stop = shutdown_median(c, offsetof(struct zc_run, stop_to_return_ns), true);
+		double stop = shutdown_median(c, offsetof(struct zc_run, w.stop_to_return_ns), true);
 		double exit_ = shutdown_median(c, offsetof(struct zc_run, signal_to_exit_ns), false);
-		double inflight = shutdown_median(c, offsetof(struct zc_run, in_flight_at_signal), true);
-		double stranded = shutdown_median(c, offsetof(struct zc_run, stranded), true);
+		double inflight = shutdown_median(c, offsetof(struct zc_run, w.in_flight_at_stop), true);
+		double stranded = shutdown_median(c, offsetof(struct zc_run, w.stranded), true);
 		double drained = -1;
 		{
 			double v[c->nruns ? c->nruns : 1];
@@ -148,7 +148,7 @@ void zc_print_shutdown_table(FILE *out, const struct zc_cell *cells, size_t ncel
 			for (size_t k = 0; k < c->nruns; k++) {
 				const struct zc_run *r = &c->runs[k];
 				if (!r->warmup && r->shutdown && !r->finished_before_signal && r->measured)
-					v[n++] = (double)(r->bytes - r->delivered_at_signal);
+					v[n++] = (double)(r->bytes - r->w.moved_at_stop);
 			}
 			drained = n ? zc_median(v, n) : -1;
 		}

@@ -36,27 +36,26 @@ static json_t *run_json(const struct zc_run *r, size_t index, bool outlier, cons
 			      r->verified, "bytes", (json_int_t)r->bytes);
 	/* A subject killed before it could report has no window figures. */
 	bool m = r->measured;
-	json_object_set_new(j, "elapsed_ns", int_or_null(m, r->elapsed_ns));
-	json_object_set_new(j, "user_ns", int_or_null(m, r->user_ns));
-	json_object_set_new(j, "sys_ns", int_or_null(m, r->sys_ns));
-	json_object_set_new(j, "voluntary_ctxt_switches", int_or_null(m, (uint64_t)r->nvcsw));
-	json_object_set_new(j, "involuntary_ctxt_switches", int_or_null(m, (uint64_t)r->nivcsw));
-	json_object_set_new(j, "minor_faults", int_or_null(m, (uint64_t)r->minflt));
-	json_object_set_new(j, "major_faults", int_or_null(m, (uint64_t)r->majflt));
+	json_object_set_new(j, "elapsed_ns", int_or_null(m, r->w.elapsed_ns));
+	json_object_set_new(j, "user_ns", int_or_null(m, r->w.user_ns));
+	json_object_set_new(j, "sys_ns", int_or_null(m, r->w.sys_ns));
+	json_object_set_new(j, "voluntary_ctxt_switches", int_or_null(m, (uint64_t)r->w.nvcsw));
+	json_object_set_new(j, "involuntary_ctxt_switches", int_or_null(m, (uint64_t)r->w.nivcsw));
+	json_object_set_new(j, "minor_faults", int_or_null(m, (uint64_t)r->w.minflt));
+	json_object_set_new(j, "major_faults", int_or_null(m, (uint64_t)r->w.majflt));
 	if (r->shutdown) {
 		bool signalled = !r->finished_before_signal;
 		json_t *sd = json_pack("{s:b,s:b}", "finished_before_signal", r->finished_before_signal, "killed",
 				       r->killed);
-		json_object_set_new(sd, "signal_to_stop_ns", int_or_null(m && signalled, r->stop_to_return_ns));
+		json_object_set_new(sd, "signal_to_stop_ns", int_or_null(m && signalled, r->w.stop_to_return_ns));
 		json_object_set_new(sd, "signal_to_exit_ns", int_or_null(signalled, r->signal_to_exit_ns));
 		json_object_set_new(sd, "in_flight_bytes_at_signal",
-				    int_or_null(m && signalled, r->in_flight_at_signal));
-		json_object_set_new(sd, "delivered_bytes_at_signal",
-				    int_or_null(m && signalled, r->delivered_at_signal));
+				    int_or_null(m && signalled, r->w.in_flight_at_stop));
+		json_object_set_new(sd, "delivered_bytes_at_signal", int_or_null(m && signalled, r->w.moved_at_stop));
 		json_object_set_new(sd, "drained_after_signal_bytes",
-				    int_or_null(m && signalled, r->bytes - r->delivered_at_signal));
+				    int_or_null(m && signalled, r->bytes - r->w.moved_at_stop));
 		json_object_set_new(sd, "delivered_bytes", json_integer((json_int_t)r->bytes));
-		json_object_set_new(sd, "stranded_bytes", int_or_null(m, r->stranded));
+		json_object_set_new(sd, "stranded_bytes", int_or_null(m, r->w.stranded));
 		json_object_set_new(j, "shutdown", sd);
 	}
 	json_object_set_new(j, "outlier", r->warmup ? json_null() : json_boolean(outlier));
@@ -69,7 +68,7 @@ static json_t *run_json(const struct zc_run *r, size_t index, bool outlier, cons
 	if (stat_names) {
 		json_t *st = json_object();
 		for (unsigned i = 0; i < ZC_MAX_STATS && stat_names[i]; i++)
-			json_object_set_new(st, stat_names[i], json_integer((json_int_t)r->stats[i]));
+			json_object_set_new(st, stat_names[i], json_integer((json_int_t)r->w.stats[i]));
 		json_object_set_new(j, "strategy_stats", st);
 	}
 	if (r->checksummed) {
@@ -77,12 +76,12 @@ static json_t *run_json(const struct zc_run *r, size_t index, bool outlier, cons
 		snprintf(hex, sizeof hex, "%08x", r->crc);
 		json_object_set_new(j, "crc32c", json_string(hex));
 	}
-	if (r->victim_lines) {
-		double per_line = (double)r->victim_ns / (double)r->victim_lines;
-		double base = r->victim_baseline_ns_per_line;
+	if (r->w.victim_lines) {
+		double per_line = (double)r->w.victim_ns / (double)r->w.victim_lines;
+		double base = r->w.victim_baseline_ns_per_line;
 		json_object_set_new(j, "victim",
-				    json_pack("{s:I,s:I,s:I,s:f,s:f,s:o}", "walks", (json_int_t)r->victim_walks,
-					      "lines", (json_int_t)r->victim_lines, "ns", (json_int_t)r->victim_ns,
+				    json_pack("{s:I,s:I,s:I,s:f,s:f,s:o}", "walks", (json_int_t)r->w.victim_walks,
+					      "lines", (json_int_t)r->w.victim_lines, "ns", (json_int_t)r->w.victim_ns,
 					      "ns_per_line", per_line, "baseline_ns_per_line", base, "ratio",
 					      base > 0 ? json_real(per_line / base) : json_null()));
 	}
@@ -166,10 +165,10 @@ static json_t *victim_summary(const struct zc_cell *c)
 	size_t n = 0;
 	for (size_t i = 0; i < c->nruns; i++) {
 		const struct zc_run *r = &c->runs[i];
-		if (r->warmup || !r->measured || !r->victim_lines)
+		if (r->warmup || !r->measured || !r->w.victim_lines)
 			continue;
-		per_line[n] = (double)r->victim_ns / (double)r->victim_lines;
-		base[n++] = r->victim_baseline_ns_per_line;
+		per_line[n] = (double)r->w.victim_ns / (double)r->w.victim_lines;
+		base[n++] = r->w.victim_baseline_ns_per_line;
 	}
 	if (n == 0)
 		return NULL;
@@ -195,11 +194,11 @@ static json_t *shutdown_summary(const struct zc_cell *c)
 		return NULL;
 	json_t *j = json_pack("{s:I,s:I,s:I}", "runs", (json_int_t)runs, "killed_runs", (json_int_t)killed,
 			      "finished_before_signal_runs", (json_int_t)early);
-	json_object_set_new(j, "signal_to_stop_ns", median_max(c, offsetof(struct zc_run, stop_to_return_ns), true));
+	json_object_set_new(j, "signal_to_stop_ns", median_max(c, offsetof(struct zc_run, w.stop_to_return_ns), true));
 	json_object_set_new(j, "signal_to_exit_ns", median_max(c, offsetof(struct zc_run, signal_to_exit_ns), false));
 	json_object_set_new(j, "in_flight_bytes_at_signal",
-			    median_max(c, offsetof(struct zc_run, in_flight_at_signal), true));
-	json_object_set_new(j, "stranded_bytes", median_max(c, offsetof(struct zc_run, stranded), true));
+			    median_max(c, offsetof(struct zc_run, w.in_flight_at_stop), true));
+	json_object_set_new(j, "stranded_bytes", median_max(c, offsetof(struct zc_run, w.stranded), true));
 	return j;
 }
 
@@ -219,7 +218,7 @@ json_t *zc_cell_json(const struct zc_cell *c)
 		if (r->warmup || !r->measured)
 			continue;
 		measured_idx[n] = i;
-		tput[n++] = r->elapsed_ns ? (double)r->bytes * 1e9 / (double)r->elapsed_ns : 0;
+		tput[n++] = r->w.elapsed_ns ? (double)r->bytes * 1e9 / (double)r->w.elapsed_ns : 0;
 	}
 	bool outlier[n ? n : 1];
 	size_t noutliers = n ? zc_outliers(tput, n, outlier) : 0;
@@ -251,8 +250,8 @@ json_t *zc_cell_json(const struct zc_cell *c)
 	if (victim)
 		json_object_set_new(sum, "victim", victim);
 	json_object_set_new(sum, "cpu_ns_per_gib",
-			    json_pack("{s:f,s:f}", "user", median_per_gib(c, offsetof(struct zc_run, user_ns)), "sys",
-				      median_per_gib(c, offsetof(struct zc_run, sys_ns))));
+			    json_pack("{s:f,s:f}", "user", median_per_gib(c, offsetof(struct zc_run, w.user_ns)), "sys",
+				      median_per_gib(c, offsetof(struct zc_run, w.sys_ns))));
 	zc_probes_summarize(runs, sum);
 	json_object_set_new(j, "summary", sum);
 	return j;

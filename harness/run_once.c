@@ -180,7 +180,8 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 		set_reason(cell, ZC_FAILED, "strategy moved %" PRIu64 " of %" PRIu64 " bytes", m->moved, p->size);
 	} else if (rep->received != expect * p->workload->nsinks) {
 		/* Each sink gets every byte: a workload with two sinks receives twice. */
-		set_reason(cell, ZC_FAILED, "sinks received %" PRIu64 " bytes, the subject delivered %" PRIu64 " to each of %u",
+		set_reason(cell, ZC_FAILED,
+			   "sinks received %" PRIu64 " bytes, the subject delivered %" PRIu64 " to each of %u",
 			   rep->received, expect, p->workload->nsinks);
 	} else if (rep->mismatch_at >= 0) {
 		if (p->streams > 1 || p->workload->nsinks > 1)
@@ -199,24 +200,9 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 		run->peer_sys_ns = rep->peer_sys_ns;
 		if (have_msg) {
 			run->measured = true;
-			run->elapsed_ns = m->elapsed_ns;
-			run->user_ns = m->user_ns;
-			run->sys_ns = m->sys_ns;
-			run->nvcsw = m->nvcsw;
-			run->nivcsw = m->nivcsw;
-			run->minflt = m->minflt;
-			run->majflt = m->majflt;
-			memcpy(run->stats, m->stats, sizeof run->stats);
+			run->w = m->w;
 			run->checksummed = m->checksummed && !stopped;
 			run->crc = m->crc;
-			run->stop_to_return_ns = m->stop_to_return_ns;
-			run->in_flight_at_signal = m->in_flight_at_stop;
-			run->delivered_at_signal = m->moved_at_stop;
-			run->stranded = m->stranded;
-			run->victim_ns = m->victim_ns;
-			run->victim_lines = m->victim_lines;
-			run->victim_walks = m->victim_walks;
-			run->victim_baseline_ns_per_line = m->victim_baseline_ns_per_line;
 		}
 		return 0;
 	}

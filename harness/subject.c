@@ -403,30 +403,30 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 	setitimer(ITIMER_REAL, &(struct itimerval){0}, NULL);
 
 	struct zc_result_msg m = {0};
-	m.elapsed_ns = t1 - t0;
-	m.user_ns = ns_of(r1.ru_utime) - ns_of(r0.ru_utime);
-	m.sys_ns = ns_of(r1.ru_stime) - ns_of(r0.ru_stime);
-	m.nvcsw = r1.ru_nvcsw - r0.ru_nvcsw;
-	m.nivcsw = r1.ru_nivcsw - r0.ru_nivcsw;
-	m.minflt = r1.ru_minflt - r0.ru_minflt;
-	m.majflt = r1.ru_majflt - r0.ru_majflt;
+	m.w.elapsed_ns = t1 - t0;
+	m.w.user_ns = ns_of(r1.ru_utime) - ns_of(r0.ru_utime);
+	m.w.sys_ns = ns_of(r1.ru_stime) - ns_of(r0.ru_stime);
+	m.w.nvcsw = r1.ru_nvcsw - r0.ru_nvcsw;
+	m.w.nivcsw = r1.ru_nivcsw - r0.ru_nivcsw;
+	m.w.minflt = r1.ru_minflt - r0.ru_minflt;
+	m.w.majflt = r1.ru_majflt - r0.ru_majflt;
 	if (stop_requested) {
 		/* The watcher samples what was in flight; give it a moment to
 		 * finish (it can wait on a pipe lock for up to a checkpoint). */
 		for (int i = 0; i < 2000 && !__atomic_load_n(&stop.sampled, __ATOMIC_ACQUIRE); i++)
 			nanosleep(&(struct timespec){0, 1000000}, NULL);
 		m.stop_requested = true;
-		m.stop_to_return_ns = t1 > stop.at_ns ? t1 - stop.at_ns : 0;
-		m.moved_at_stop = stop.moved_at;
-		m.in_flight_at_stop = stop.in_flight;
+		m.w.stop_to_return_ns = t1 > stop.at_ns ? t1 - stop.at_ns : 0;
+		m.w.moved_at_stop = stop.moved_at;
+		m.w.in_flight_at_stop = stop.in_flight;
 	}
 	if (cp.victims) {
 		for (unsigned k = 0; k < n; k++) {
-			m.victim_ns += cp.victims[k].ns;
-			m.victim_lines += cp.victims[k].lines;
-			m.victim_walks += cp.victims[k].walks;
+			m.w.victim_ns += cp.victims[k].ns;
+			m.w.victim_lines += cp.victims[k].lines;
+			m.w.victim_walks += cp.victims[k].walks;
 		}
-		m.victim_baseline_ns_per_line = baseline;
+		m.w.victim_baseline_ns_per_line = baseline;
 	}
 	uint32_t want_crc = p->inspect == ZC_INSPECT_CHECKSUM ? expected_crc(wp) : 0;
 	m.checksummed = p->inspect == ZC_INSPECT_CHECKSUM;
@@ -446,9 +446,9 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		}
 		m.stopped |= tr->stopped;
 		m.moved += tr->moved;
-		m.stranded += tr->stranded;
+		m.w.stranded += tr->stranded;
 		for (unsigned i = 0; i < ZC_MAX_STATS; i++)
-			m.stats[i] += tr->stats[i];
+			m.w.stats[i] += tr->stats[i];
 		if (k == 0) {
 			snprintf(m.path, sizeof m.path, "%s", tr->path ? tr->path : s->name);
 			m.crc = tr->crc;

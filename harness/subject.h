@@ -14,26 +14,16 @@ struct zc_ready_msg {
 
 /* Sent after the window. */
 struct zc_result_msg {
-	int err;	/* the errno that ended a stream, or 0 */
-	char what[48];	/* the call that failed */
-	char path[96];	/* the path that ran */
-	bool stopped;	/* a stop request ended the copy early */
-	uint64_t moved; /* bytes delivered, per sink, over all streams */
-	uint64_t elapsed_ns, user_ns, sys_ns;
-	long nvcsw, nivcsw, minflt, majflt;
-	uint64_t stats[ZC_MAX_STATS];
-	bool checksummed; /* --inspect checksum ran and every stream's CRC matched */
-	uint32_t crc;	  /* stream 0's CRC32C */
+	int err;	    /* the errno that ended a stream, or 0 */
+	char what[48];	    /* the call that failed */
+	char path[96];	    /* the path that ran */
+	bool stopped;	    /* a stop request ended the copy early */
+	uint64_t moved;	    /* bytes delivered, per sink, over all streams */
+	struct zc_window w; /* the window's figures, as the run keeps them */
+	bool checksummed;   /* --inspect checksum ran and every stream's CRC matched */
+	uint32_t crc;	    /* stream 0's CRC32C */
 	char checksum_error[96];
-	/* A stop request (SIGTERM/SIGINT) during the window. */
-	bool stop_requested;
-	uint64_t stop_to_return_ns; /* from the signal to every loop having returned */
-	uint64_t moved_at_stop;	    /* bytes delivered when it arrived */
-	uint64_t in_flight_at_stop; /* bytes in pipes and socket queues when it arrived */
-	uint64_t stranded;	    /* bytes taken in but never delivered (stalled sinks) */
-	/* --victim */
-	uint64_t victim_ns, victim_lines, victim_walks;
-	double victim_baseline_ns_per_line;
+	bool stop_requested; /* SIGTERM/SIGINT during the window */
 };
 
 /* Runs in the forked child: set up, report ready, wait for the go byte,
