@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "compare.h"
+#include "compare/compare.h"
 
 #define EXIT_USAGE 2
 

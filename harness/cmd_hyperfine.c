@@ -20,7 +20,7 @@
 #include "host.h"
 #include "hyperfine_import.h"
 #include "options.h"
-#include "report_util.h"
+#include "util.h"
 #include "result_json.h"
 
 static const char hyperfine_help[] =

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "report.h"
+#include "report/report.h"
 
 static const char report_help[] = "usage: zcbench report RESULT.json... [--out DIR] [--plots DIR]\n"
 				  "\n"

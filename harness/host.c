@@ -1,6 +1,6 @@
 #include "host.h"
 
-#include "compare.h"
+#include "compare/compare.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -16,7 +16,7 @@
 #include "cells.h"
 #include "calibrate.h"
 #include "commands.h"
-#include "report.h"
+#include "report/report.h"
 #include "host.h"
 #include "matrix.h"
 #include "options.h"

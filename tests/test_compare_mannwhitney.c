@@ -25,7 +25,7 @@
  */
 #include <math.h>
 
-#include "harness/mannwhitney.h"
+#include "harness/compare/mannwhitney.h"
 #include "tests/check.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -11,7 +11,7 @@
 
 #include "check.h"
 #include "harness/hyperfine_import.h"
-#include "harness/report_util.h"
+#include "harness/util.h"
 #include "run_cmd.h"
 
 static const char *bin;

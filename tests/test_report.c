@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "harness/report.h"
-#include "harness/report_util.h"
+#include "harness/report/report.h"
+#include "harness/util.h"
 #include "run_cmd.h"
 
 static const char *bin, *samples;

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "harness/report_util.h"
+#include "harness/util.h"
 #include "run_cmd.h"
 
 static bool png_size(const char *path, uint32_t *w, uint32_t *h)

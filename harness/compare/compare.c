@@ -8,7 +8,7 @@
 
 #include "compare.h"
 #include "mannwhitney.h"
-#include "stats.h"
+#include "../stats.h"
 
 /* ---- loading ---- */
 

@@ -6,7 +6,7 @@
 
 #include "report.h"
 #include "report_internal.h"
-#include "result_json.h"
+#include "../result_json.h"
 
 static const char style[] =
 	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#1d1d1f;"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "calibrate.h"
+#include "../calibrate.h"
 #include "report.h"
 #include "report_internal.h"
 

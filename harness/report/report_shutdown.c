@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "options.h"
+#include "../options.h"
 #include "report.h"
 #include "report_internal.h"
 

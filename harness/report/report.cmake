@@ -1,15 +1,12 @@
-# The report, calibrate and hyperfine commands (issue 5). Included by the top
-# CMakeLists.txt; adds their sources to zccore.
+# zcbench report: result files to gnuplot figures, index.html and summary.md.
+# Included by the top CMakeLists.txt; adds its sources to zccore.
 target_sources(zccore PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/report_util.c
   ${CMAKE_CURRENT_LIST_DIR}/report_load.c
   ${CMAKE_CURRENT_LIST_DIR}/report_figures.c
   ${CMAKE_CURRENT_LIST_DIR}/report_render.c
   ${CMAKE_CURRENT_LIST_DIR}/report_html.c
   ${CMAKE_CURRENT_LIST_DIR}/report_md.c
   ${CMAKE_CURRENT_LIST_DIR}/report_main.c
-  ${CMAKE_CURRENT_LIST_DIR}/calibrate.c
-  ${CMAKE_CURRENT_LIST_DIR}/hyperfine_import.c
 )
 # The gnuplot scripts are found at run time in the source tree;
 # $ZCBENCH_PLOTS_DIR or `zcbench report --plots DIR` override it.

@@ -1,4 +1,4 @@
-#include "report_util.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report_util.h"
+#include "../util.h"
 
 #define GIB_BYTES 1073741824.0
 
