@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../workloads/source_file.h"
 #include "options.h"
 
 #define MAX_ITEMS 64
@@ -160,14 +159,8 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							snprintf(cell->reason, sizeof cell->reason,
 								 "blind strategy cannot inspect");
 						}
-						char err[512];
-						if (zc_source_file_ensure(o->cache_dir, sizes[zi] / parts,
-									  cell->source_path, sizeof cell->source_path,
-									  err, sizeof err) != 0 &&
-						    cell->status == ZC_OK) {
-							cell->status = ZC_FAILED;
-							snprintf(cell->reason, sizeof cell->reason, "source: %s", err);
-						}
+						/* The pattern file: zc_cells_prepare_sources,
+						 * once the sizes are known to fit. */
 						if (w->sink == ZC_EP_FILE)
 							snprintf(cell->dest_base, sizeof cell->dest_base,
 								 "%s/dest-%d-%zu",

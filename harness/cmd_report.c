@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "report/report.h"
+#include "safe_file.h"
 
 static const char report_help[] = "usage: zcbench report RESULT.json... [--out DIR] [--plots DIR]\n"
 				  "\n"
@@ -64,14 +65,17 @@ int zc_cmd_report(int argc, char **argv)
 		fputs("zcbench: report of several files needs --out DIR\n", stderr);
 		return 2;
 	}
-	char dir[4096];
+	char dir[4096], err[1024];
 	if (!out) {
 		zc_report_dir_for(argv[optind], dir, sizeof dir);
 		out = dir;
 	}
+	if (zc_out_dir_check(out, err, sizeof err) != 0) {
+		fprintf(stderr, "zcbench: --out: %s\n", err);
+		return 2;
+	}
 	struct zc_report_opts o = {
 		.files = (const char *const *)argv + optind, .nfiles = nfiles, .out_dir = out, .plots_dir = plots};
-	char err[1024];
 	int rc = zc_report_run(&o, err, sizeof err);
 	if (rc != ZC_REPORT_OK) {
 		fprintf(stderr, "zcbench: %s\n", err);

@@ -8,21 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../workloads/source_file.h"
 #include "cell.h"
 #include "cells.h"
+#include "cache_dir.h"
 #include "calibrate.h"
+#include "cells_prepare.h"
 #include "commands.h"
 #include "report/report.h"
+#include "util.h"
 #include "host.h"
 #include "matrix.h"
 #include "options.h"
 #include "result_json.h"
-
-#define DEFAULT_CACHE_DIR "/var/tmp/zcbench"
+#include "safe_file.h"
 
 /* Set by SIGINT/SIGTERM; the run loop stops at its next checkpoint. */
 static volatile sig_atomic_t interrupted;
@@ -152,6 +154,8 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 	live_ncells = ncells;
 	struct zc_plan plan = {.reps = (unsigned)o->reps, .warmup = (unsigned)o->warmup, .verify = o->verify};
 	int mrc = zc_matrix_run(&env, cells, ncells, &plan);
+	if (interrupted)
+		mrc = -1; /* also when no cell ran: stopped while generating a pattern */
 
 	json_t *doc = zc_result_doc(prog_argc, prog_argv, started, env.probes);
 	if (calibration)
@@ -357,8 +361,7 @@ static void defaults(struct run_opts *o)
 				.checkpoint_ns = 100000000,
 				.kill_after_ns = 2000000000,
 				.stall_after = UINT64_MAX,
-				.cache_dir =
-					getenv("ZCBENCH_CACHE_DIR") ? getenv("ZCBENCH_CACHE_DIR") : DEFAULT_CACHE_DIR,
+				.cache_dir = getenv("ZCBENCH_CACHE_DIR"), /* NULL: zc_cache_dir_default */
 			},
 		.reps = 5,
 		.warmup = 1,
@@ -368,11 +371,68 @@ static void defaults(struct run_opts *o)
 
 static void check_dir(const char *opt, const char *dir)
 {
-	int e = zc_mkdir_p(dir);
+	if (!dir[0])
+		zc_usage_error("%s: the directory name is empty", opt);
+	int e = zc_mkdirs(dir);
 	if (e)
 		zc_usage_error("%s '%s' cannot be created: %s", opt, dir, strerror(e));
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		zc_usage_error("%s '%s' is not a directory", opt, dir);
 	if (access(dir, W_OK) != 0)
 		zc_usage_error("%s '%s' is not writable: %s", opt, dir, strerror(errno));
+}
+
+/* What run and all hold while they run: the cache and destination
+ * directories, locked (zc_dir_claim). */
+struct held_dirs {
+	char cache[4096];
+	int cache_lock, dest_lock;
+};
+
+/* The cache directory (the default one when none was given), checked to be
+ * private; the destination directory checked. Before the cells are built,
+ * which name files in them. Dies with exit 2 on bad input. */
+static void check_file_dirs(struct run_opts *o, struct held_dirs *h)
+{
+	char err[4400];
+	if (o->cells.cache_dir)
+		snprintf(h->cache, sizeof h->cache, "%s", o->cells.cache_dir);
+	else
+		zc_cache_dir_default(h->cache, sizeof h->cache);
+	o->cells.cache_dir = h->cache;
+	h->cache_lock = h->dest_lock = -1;
+	if (zc_cache_dir_check(h->cache, err, sizeof err) != 0)
+		zc_usage_error("%s", err);
+	if (o->cells.dest_dir)
+		check_dir("--dest-dir", o->cells.dest_dir);
+}
+
+/* Before any measurement and before anything is written to the cache: the
+ * sizes against the maximum and the free space (exit 2), then the locks and
+ * the sweep of dead processes' files, then the pattern files. Returns -1
+ * when an interrupt stopped the generation. */
+static int prepare_files(const struct run_opts *o, struct zc_cell *cells, size_t n, struct held_dirs *h)
+{
+	char err[4400];
+	if (zc_cells_check_space(cells, n, h->cache, o->cells.dest_dir, err, sizeof err) != 0)
+		zc_usage_error("%s", err);
+	h->cache_lock = zc_dir_claim(h->cache, err, sizeof err);
+	if (h->cache_lock < 0)
+		zc_usage_error("%s", err);
+	if (o->cells.dest_dir) {
+		h->dest_lock = zc_dir_claim(o->cells.dest_dir, err, sizeof err);
+		if (h->dest_lock < 0)
+			zc_usage_error("%s", err);
+	}
+	return zc_cells_prepare_sources(cells, n, h->cache, &interrupted);
+}
+
+static void release_dirs(const struct run_opts *o, struct held_dirs *h)
+{
+	zc_dir_release(h->cache, h->cache_lock);
+	if (o->cells.dest_dir)
+		zc_dir_release(o->cells.dest_dir, h->dest_lock);
 }
 
 #define MATRIX_HELP                                                                                                    \
@@ -402,8 +462,9 @@ static void check_dir(const char *opt, const char *dir)
 	"                     trunc for TCP, splice otherwise), trunc (recv MSG_TRUNC),\n"                             \
 	"                     read or splice\n"                                                                        \
 	"  --verify V         check every byte on each cell's first run (default) or all\n"                            \
-	"  --cache-dir DIR    where pattern files live (default $ZCBENCH_CACHE_DIR or\n"                               \
-	"                     " DEFAULT_CACHE_DIR ")\n"                                                                \
+	"  --cache-dir DIR    where pattern files live, private to you (default\n"                                     \
+	"                     $ZCBENCH_CACHE_DIR, else $XDG_CACHE_HOME/zcbench or\n"                                   \
+	"                     ~/.cache/zcbench; /var/cache/zcbench for root)\n"                                        \
 	"  --timeout SEC      kill a run that takes longer (default 60)\n"                                             \
 	"  --checkpoint DUR   loops regain control at least this often: socket deadlines,\n"                           \
 	"                     poll timeouts, and after a stop request blocked calls are\n"                             \
@@ -520,16 +581,17 @@ static int cmd_run(int argc, char **argv)
 		names_of_workloads(names, sizeof names);
 		zc_usage_error("run needs --workload (valid: %s)", names);
 	}
-	char err[512];
+	char err[4400];
 	if (o.out && zc_check_writable(o.out, err, sizeof err) != 0)
 		zc_usage_error("--out: %s", err);
-	check_dir("--cache-dir", o.cells.cache_dir);
-	if (o.cells.dest_dir)
-		check_dir("--dest-dir", o.cells.dest_dir);
+	struct held_dirs held;
+	check_file_dirs(&o, &held);
 	struct zc_cell *cells;
 	size_t n = zc_cells_build(&o.cells, &cells);
+	prepare_files(&o, cells, n, &held);
 	FILE *table = o.out && strcmp(o.out, "-") == 0 ? stderr : stdout;
 	int rc = execute(&o, cells, n, o.out, table, NULL);
+	release_dirs(&o, &held);
 	free(cells);
 	return rc;
 }
@@ -593,7 +655,7 @@ static int cmd_all(int argc, char **argv)
 	if (optind < argc)
 		zc_usage_error("all: unexpected argument '%s' (see zcbench all --help)", argv[optind]);
 	check_dir("--out-dir", out_dir);
-	char rel[128], stamp[32], path[4096], err[512];
+	char rel[128], stamp[32], path[4096], err[4400], report_dir[4200];
 	zc_kernel_release(rel, sizeof rel);
 	time_t t = time(NULL);
 	struct tm tm;
@@ -602,21 +664,26 @@ static int cmd_all(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/zcbench-%s-%s.json", out_dir, stamp, rel);
 	if (zc_check_writable(path, err, sizeof err) != 0)
 		zc_usage_error("--out-dir: %s", err);
-	check_dir("--cache-dir", o.cells.cache_dir);
-	if (o.cells.dest_dir)
-		check_dir("--dest-dir", o.cells.dest_dir);
+	zc_report_dir_for(path, report_dir, sizeof report_dir);
+	if (zc_out_dir_check(report_dir, err, sizeof err) != 0)
+		zc_usage_error("--out-dir: the report: %s", err);
+	struct held_dirs held;
+	check_file_dirs(&o, &held);
 	struct zc_cell *cells;
 	size_t n = zc_cells_build(&o.cells, &cells);
+	int prc = prepare_files(&o, cells, n, &held);
 	fprintf(stderr, "zcbench: %zu cells, profile %s, %" PRIu64 " repetitions + %" PRIu64 " warm-up\n", n,
 		profiles[profile], o.reps, o.warmup);
 	/* The machine's ceilings, once, before the cells: the report sets each
 	 * strategy against them. */
-	fprintf(stderr, "zcbench: calibrating (memcpy, syscall, pipe)\n");
-	json_t *cal = zc_calibrate_measure();
+	json_t *cal = NULL;
+	if (prc == 0) {
+		fprintf(stderr, "zcbench: calibrating (memcpy, syscall, pipe)\n");
+		cal = zc_calibrate_measure();
+	}
 	int rc = execute(&o, cells, n, path, stdout, cal);
+	release_dirs(&o, &held);
 	if (rc == 0 || rc == 1) {
-		char report_dir[4200];
-		zc_report_dir_for(path, report_dir, sizeof report_dir);
 		const char *files[] = {path};
 		if (zc_report_generate(files, 1, report_dir, err, sizeof err) == 0)
 			fprintf(stderr, "zcbench: report written to %s/index.html\n", report_dir);

@@ -2,8 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +10,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "safe_file.h"
 #include "stats.h"
 
 #define GIB 1073741824.0
@@ -267,42 +266,16 @@ json_t *zc_result_doc(int argc, char **argv, const char *started_at, struct zc_p
 			 "interrupted", 0, "probes", zc_probes_status_json(probes), "results");
 }
 
-/* The temp file being written, so an interrupted write can be removed. */
-static char json_tmp_path[4200];
-static volatile sig_atomic_t json_tmp_live;
-
 void zc_json_tmp_cleanup(void)
 {
-	if (json_tmp_live)
-		unlink(json_tmp_path);
-}
-
-static int temp_beside(const char *path, char *tmp, size_t len, char *err, size_t err_len)
-{
-	char copy[4096];
-	snprintf(copy, sizeof copy, "%s", path);
-	const char *dir = dirname(copy);
-	if (snprintf(tmp, len, "%s/.zcbench-XXXXXX.tmp", dir) >= (int)len) {
-		snprintf(err, err_len, "path too long: %s", path);
-		return -1;
-	}
-	int fd = mkostemps(tmp, 4, O_CLOEXEC);
-	if (fd < 0)
-		snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-	return fd;
+	zc_tmp_cleanup();
 }
 
 int zc_check_writable(const char *path, char *err, size_t err_len)
 {
 	if (strcmp(path, "-") == 0)
 		return 0;
-	char tmp[4200];
-	int fd = temp_beside(path, tmp, sizeof tmp, err, err_len);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	unlink(tmp);
-	return 0;
+	return zc_out_check(path, err, err_len);
 }
 
 int zc_write_json_atomic(const json_t *doc, const char *path, char *err, size_t err_len)
@@ -315,23 +288,21 @@ int zc_write_json_atomic(const json_t *doc, const char *path, char *err, size_t 
 		}
 		return 0;
 	}
-	int fd = temp_beside(path, json_tmp_path, sizeof json_tmp_path, err, err_len);
-	if (fd < 0)
+	char *text = json_dumps(doc, flags);
+	if (!text) {
+		snprintf(err, err_len, "cannot write %s: out of memory", path);
 		return -1;
-	json_tmp_live = 1;
-	int rc = -1;
-	if (json_dumpfd(doc, fd, flags) != 0 || write(fd, "\n", 1) != 1) {
-		snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-	} else if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		snprintf(err, err_len, "cannot sync %s: %s", path, strerror(errno));
-	} else if (rename(json_tmp_path, path) != 0) {
-		snprintf(err, err_len, "cannot rename to %s: %s", path, strerror(errno));
-	} else {
-		rc = 0;
 	}
-	close(fd);
-	if (rc != 0)
-		unlink(json_tmp_path);
-	json_tmp_live = 0;
+	size_t len = strlen(text);
+	char *whole = realloc(text, len + 2);
+	if (!whole) {
+		free(text);
+		snprintf(err, err_len, "cannot write %s: out of memory", path);
+		return -1;
+	}
+	whole[len] = '\n';
+	whole[len + 1] = 0;
+	int rc = zc_out_write(path, whole, len + 1, err, err_len);
+	free(whole);
 	return rc;
 }

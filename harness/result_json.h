@@ -17,15 +17,17 @@ json_t *zc_cell_json(const struct zc_cell *cell);
 /* The document around the cells. argv is recorded as `command`. */
 json_t *zc_result_doc(int argc, char **argv, const char *started_at, struct zc_probes *probes);
 
-/* Write doc to path ("-" is stdout) through a temp file in the same
- * directory, fsync and rename, so a reader sees the old file or the whole
- * new one. Returns 0, or -1 with err set. */
+/* Write doc to path ("-" is stdout) with zc_out_write: a temp file in the
+ * same directory, fsync and rename, so a reader sees the old file or the
+ * whole new one, and never over anything but a regular file. Returns 0, or
+ * -1 with err set. */
 int zc_write_json_atomic(const json_t *doc, const char *path, char *err, size_t err_len);
 
-/* Whether path can be written (creates and removes a temp file beside it). */
+/* Whether path may be written: "-", or what zc_out_check (safe_file.h)
+ * accepts. Returns 0, or -1 with a reason (bad input). */
 int zc_check_writable(const char *path, char *err, size_t err_len);
 
-/* Remove the temp file an interrupted zc_write_json_atomic left, if any.
+/* Remove the temp files an interrupted write left (zc_tmp_cleanup), if any.
  * Safe to call from a signal handler. */
 void zc_json_tmp_cleanup(void);
 

@@ -16,6 +16,7 @@
 #include "cell.h"
 #include "subject.h"
 #include "../workloads/page_cache.h"
+#include "../workloads/source_file.h"
 
 const char *zc_cell_unsupported(const struct zc_strategy *s, const struct zc_workload *w)
 {
@@ -157,6 +158,16 @@ void zc_cell_wl_params(const struct zc_env *env, const struct zc_cell *cell, boo
 	};
 }
 
+/* After a verification failure: where the pattern file the run read differs
+ * from the pattern, or -1 (a memory source reads no file; -2 unreadable). */
+static int64_t source_corrupt_at(const struct zc_cell *cell)
+{
+	const struct zc_cell_params *p = &cell->p;
+	if (p->workload->source == ZC_EP_MEM || !cell->source_path[0])
+		return -1;
+	return zc_source_file_check(cell->source_path, p->size / p->streams / p->transfers);
+}
+
 /* Judge a finished run and fill the parts of run that the messages carry.
  * Returns 0 when the run counts. */
 static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_msg, int frc, const char *err,
@@ -166,6 +177,7 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 	/* A run stopped by a signal delivers less than the size: the sinks must
 	 * then hold exactly what the subject says it delivered. */
 	bool stopped = run->killed || (have_msg && m->stop_requested);
+	int64_t source_bad = -1;
 	uint64_t delivered = have_msg ? m->moved : rep->received / p->workload->nsinks;
 	uint64_t expect = stopped ? delivered : p->size;
 	if (have_msg && m->err && m->moved == 0 && unsupported_errno(m->err)) {
@@ -183,6 +195,14 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 		set_reason(cell, ZC_FAILED,
 			   "sinks received %" PRIu64 " bytes, the subject delivered %" PRIu64 " to each of %u",
 			   rep->received, expect, p->workload->nsinks);
+	} else if (rep->mismatch_at >= 0 && (source_bad = source_corrupt_at(cell)) >= 0) {
+		/* The copy moved what it was given: the source was wrong. */
+		set_reason(cell, ZC_FAILED,
+			   "source file corrupt: %s differs from the pattern at offset %" PRId64
+			   " (the sink's first wrong byte is at offset %" PRId64
+			   "); not the strategy's fault, and the next run generates the file again",
+			   cell->source_path, source_bad, rep->mismatch_at);
+		zc_source_file_distrust(cell->source_path);
 	} else if (rep->mismatch_at >= 0) {
 		if (p->streams > 1 || p->workload->nsinks > 1)
 			set_reason(cell, ZC_FAILED,

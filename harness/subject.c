@@ -206,7 +206,7 @@ static void open_stream(struct stream *st, unsigned k, const struct zc_cell *cel
 		/* One descriptor per transfer, opened now: each starts at offset 0
 		 * and no lseek or open lands in the window. */
 		for (uint64_t t = 0; t < p->transfers; t++) {
-			st->src[t] = open(cell->source_path, O_RDONLY | O_CLOEXEC);
+			st->src[t] = open(cell->source_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			if (st->src[t] < 0) {
 				snprintf(err, sizeof err, "open %s: %s", cell->source_path, strerror(errno));
 				not_ready(to_parent, errno, err);

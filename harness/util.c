@@ -1,4 +1,5 @@
 #include "util.h"
+#include "safe_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -140,43 +141,10 @@ void zc_sb_shell_join(struct zc_sbuf *b, char *const argv[])
 
 int zc_write_file(const char *path, const char *data, size_t len, char *err, size_t err_len)
 {
-	char tmp[PATH_MAX + 32];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp) {
-		snprintf(err, err_len, "path too long: %s", path);
-		return -1;
-	}
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-		return -1;
-	}
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
-		snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, err_len, "cannot rename to %s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return zc_out_write(path, data, len, err, err_len);
 }
 
-int zc_mkdirs(const char *path)
+int zc_mkdirs_mode(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
@@ -185,16 +153,21 @@ int zc_mkdirs(const char *path)
 		if (*p != '/')
 			continue;
 		*p = 0;
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		if (mkdir(buf, mode) != 0 && errno != EEXIST)
 			return errno;
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+	if (mkdir(buf, mode) != 0 && errno != EEXIST)
 		return errno;
 	struct stat st;
 	if (stat(buf, &st) != 0)
 		return errno;
 	return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+}
+
+int zc_mkdirs(const char *path)
+{
+	return zc_mkdirs_mode(path, 0755);
 }
 
 bool zc_is_file(const char *path)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* A growable NUL-terminated string. On allocation failure `oom` is set and
  * further appends are ignored, so callers check once at the end. */
@@ -24,12 +25,14 @@ void zc_sb_html(struct zc_sbuf *b, const char *s);
 /* Appends s escaped for a Markdown table cell (| and newlines). */
 void zc_sb_md(struct zc_sbuf *b, const char *s);
 
-/* Write len bytes to path (created or truncated, mode 0644) through a temp
- * file and rename. Returns 0, or -1 with err set. */
+/* zc_out_write (safe_file.h): atomically, and only over a regular file.
+ * Returns 0, or -1 with err set. */
 int zc_write_file(const char *path, const char *data, size_t len, char *err, size_t err_len);
 
-/* mkdir -p. Returns 0 or an errno value. */
+/* mkdir -p (mode 0755, or mode for every directory it creates; an
+ * existing non-directory is ENOTDIR). Returns 0 or an errno value. */
 int zc_mkdirs(const char *path);
+int zc_mkdirs_mode(const char *path, mode_t mode);
 
 /* Whether path names an existing regular file. */
 bool zc_is_file(const char *path);

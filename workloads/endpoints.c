@@ -92,7 +92,8 @@ static int set_deadlines(const struct zc_wl_params *p, int fd, unsigned kind, ch
 	unsigned checkpoint_ms = p->checkpoint_ms ? p->checkpoint_ms : ZC_CHECKPOINT_MS;
 	if (!p->deadlines || (kind != ZC_EP_TCP && kind != ZC_EP_UNIX))
 		return 0;
-	struct timeval tv = {.tv_sec = (time_t)(checkpoint_ms / 1000), .tv_usec = (suseconds_t)(checkpoint_ms % 1000) * 1000};
+	struct timeval tv = {.tv_sec = (time_t)(checkpoint_ms / 1000),
+			     .tv_usec = (suseconds_t)(checkpoint_ms % 1000) * 1000};
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) {
 		snprintf(err, err_len, "setsockopt(SO_SNDTIMEO/SO_RCVTIMEO): %s", strerror(errno));
@@ -170,7 +171,9 @@ int zc_wl_open_dest(const struct zc_wl_params *p, unsigned stream, unsigned sink
 {
 	char path[4200];
 	dest_path(p, stream, sink, path, sizeof path);
-	int fd = open(path, O_WRONLY | O_CLOEXEC | (p->dest_fresh ? O_CREAT | O_TRUNC : 0), 0644);
+	/* fresh: zc_dest_prepare removed it, so it is created new; otherwise
+	 * it is the file zc_dest_prepare made. Never through a symlink. */
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | (p->dest_fresh ? O_CREAT | O_EXCL : 0), 0600);
 	if (fd < 0)
 		snprintf(err, err_len, "open %s: %s", path, strerror(errno));
 	return fd;
@@ -220,7 +223,7 @@ int zc_wl_finish(const struct zc_wl_params *p, struct zc_wl_run *r, struct zc_si
 					return -1;
 			} else {
 				struct stat st;
-				if (stat(path, &st) != 0) {
+				if (lstat(path, &st) != 0) {
 					snprintf(err, err_len, "stat %s: %s", path, strerror(errno));
 					return -1;
 				}

@@ -11,7 +11,7 @@
 
 int zc_cache_evict(const char *path, char *err, size_t err_len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, err_len, "open %s: %s", path, strerror(errno));
 		return -1;
@@ -34,7 +34,7 @@ int zc_cache_evict(const char *path, char *err, size_t err_len)
 
 int64_t zc_cache_resident(const char *path, char *err, size_t err_len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, err_len, "open %s: %s", path, strerror(errno));
 		return -1;

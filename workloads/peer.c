@@ -206,7 +206,7 @@ static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *
 		}
 	}
 	if (np > 0) {
-		pe.src_fd = open(p->source_path, O_RDONLY | O_CLOEXEC);
+		pe.src_fd = open(p->source_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (pe.src_fd < 0)
 			fail(&pe, "open(source)", errno);
 		wait_go(go);

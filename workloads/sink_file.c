@@ -14,13 +14,14 @@
 
 #define BLOCK (1u << 20)
 
-/* Fill the destination with bytes that differ from the pattern at every
- * offset, so a run that writes nothing cannot pass verification. */
-static int poison(const char *path, uint64_t size, char *err, size_t err_len)
+/* Fill the destination (open as fd) with bytes that differ from the pattern
+ * at every offset, so a run that writes nothing cannot pass verification. */
+static int poison(int fd, const char *path, uint64_t size, char *err, size_t err_len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(err, err_len, "create %s: %s", path, strerror(errno));
+	/* Truncated first, as a new file would be: no page of an earlier run's
+	 * content survives. */
+	if (ftruncate(fd, 0) != 0) {
+		snprintf(err, err_len, "truncate %s: %s", path, strerror(errno));
 		return -1;
 	}
 	unsigned char *buf = malloc(BLOCK);
@@ -43,11 +44,30 @@ static int poison(const char *path, uint64_t size, char *err, size_t err_len)
 		off += (uint64_t)w;
 	}
 	free(buf);
-	if (close(fd) != 0 && rc == 0) {
-		snprintf(err, err_len, "close %s: %s", path, strerror(errno));
-		rc = -1;
-	}
 	return rc;
+}
+
+/* Open an existing destination made by this process, or create it new
+ * (O_EXCL, O_NOFOLLOW: a name planted there, link or file, is refused). */
+static int open_dest(const char *path, bool *created, char *err, size_t err_len)
+{
+	*created = false;
+	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		*created = fd >= 0;
+	}
+	if (fd < 0) {
+		snprintf(err, err_len, "create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1) {
+		snprintf(err, err_len, "%s is not a destination file zcbench made: refused", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int zc_dest_prepare(const char *path, uint64_t size, bool verify, bool fresh, char *err, size_t err_len)
@@ -59,11 +79,19 @@ int zc_dest_prepare(const char *path, uint64_t size, bool verify, bool fresh, ch
 		}
 		return 0;
 	}
+	bool created;
+	int fd = open_dest(path, &created, err, err_len);
+	if (fd < 0)
+		return -1;
 	struct stat st;
-	int exists = stat(path, &st) == 0 && (uint64_t)st.st_size == size;
-	if (exists && !verify)
-		return 0;
-	return poison(path, size, err, err_len);
+	int rc = 0;
+	if (created || verify || fstat(fd, &st) != 0 || (uint64_t)st.st_size != size)
+		rc = poison(fd, path, size, err, err_len);
+	if (close(fd) != 0 && rc == 0) {
+		snprintf(err, err_len, "close %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	return rc;
 }
 
 int zc_dest_verify(const char *path, uint64_t size, uint64_t period, bool redacted, uint64_t *received,
@@ -71,14 +99,14 @@ int zc_dest_verify(const char *path, uint64_t size, uint64_t period, bool redact
 {
 	*mismatch_at = -1;
 	struct stat st;
-	if (stat(path, &st) != 0) {
+	if (lstat(path, &st) != 0) {
 		snprintf(err, err_len, "stat %s: %s", path, strerror(errno));
 		return -1;
 	}
 	/* Overwritten in place, the file keeps its size whatever was written: the
 	 * subject's own count and the content check are what tell. */
 	*received = (uint64_t)st.st_size;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, err_len, "open %s: %s", path, strerror(errno));
 		return -1;

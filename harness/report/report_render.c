@@ -38,6 +38,27 @@ static int copy_file(const char *from, const char *to, char *err, size_t err_len
 	return rc;
 }
 
+/* gnuplot opens its output without O_EXCL: make sure the name is free, or
+ * held by a regular file it may replace (removed first, so gnuplot creates
+ * a new file and never writes through a link or into a device). */
+static int clear_target(const char *out_dir, const char *name, char *err, size_t err_len)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", out_dir, name);
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		snprintf(err, err_len, "%s is not a regular file: refused", path);
+		return -1;
+	}
+	if (unlink(path) != 0) {
+		snprintf(err, err_len, "cannot replace %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* The last non-empty line of gnuplot's complaint: where it names the script
  * line and the problem. */
 static void last_line(const char *text, char *buf, size_t len)
@@ -139,6 +160,10 @@ int zc_report_render(const struct zc_report *r, const char *out_dir, const char 
 			zc_sb_shell_join(&sh, argv);
 			zc_sb_puts(&sh, "\n");
 			argv[0] = prog;
+			if (clear_target(out_dir, out, err, err_len) != 0) {
+				rc = -1;
+				break;
+			}
 			zc_sb_init(&gp_err);
 			struct zc_spawn how = {.cwd = out_dir, .extra_env = env, .stdout_fd = -1, .err = &gp_err};
 			int status;
