@@ -259,6 +259,8 @@ int zc_dir_claim(const char *dir, char *err, size_t err_len)
 	remove_files_of(dfd, self, 0);
 	/* Every other pid named in the directory. */
 	DIR *d = fdopendir(dup(dfd));
+	if (d)
+		rewinddir(d); /* the duplicate shares the offset remove_files_of moved */
 	pid_t *pids = NULL;
 	size_t n = 0, cap = 0;
 	for (struct dirent *e; d && (e = readdir(d));) {

@@ -56,10 +56,12 @@ int zc_cells_check_space(const struct zc_cell *cells, size_t n, const char *cach
 		}
 		if (c->p.workload->sink == ZC_EP_FILE)
 			dests += c->p.size * c->p.workload->nsinks;
+		if (c->p.workload->source == ZC_EP_MEM)
+			continue; /* reads no file */
 		uint64_t seg = segment_of(c);
 		bool counted = false;
 		for (size_t k = 0; k < i && !counted; k++)
-			counted = segment_of(&cells[k]) == seg;
+			counted = cells[k].p.workload->source != ZC_EP_MEM && segment_of(&cells[k]) == seg;
 		if (!counted && !zc_source_file_present(cache_dir, seg))
 			patterns += seg;
 	}
@@ -88,6 +90,8 @@ int zc_cells_prepare_sources(struct zc_cell *cells, size_t n, const char *cache_
 {
 	for (size_t i = 0; i < n; i++) {
 		struct zc_cell *c = &cells[i];
+		if (c->p.workload->source == ZC_EP_MEM)
+			continue; /* the subject fills its memory itself */
 		uint64_t seg = segment_of(c);
 		/* One check per file and invocation: a later cell of the same size
 		 * takes the path an earlier one made ready. */

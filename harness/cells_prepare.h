@@ -22,7 +22,7 @@
 int zc_cells_check_space(const struct zc_cell *cells, size_t n, const char *cache_dir, const char *dest_dir, char *err,
 			 size_t err_len);
 
-/* Make every cell's pattern file ready (zc_source_file_ensure) and set its
+/* Make every cell's pattern file ready (a memory source needs none) (zc_source_file_ensure) and set its
  * source_path; a corrupt file is generated again with one warning line on
  * stderr; a cell whose file cannot be made fails with the reason. Returns 0,
  * or -1 when *stop was set while generating (no temp file is left; the

@@ -393,19 +393,7 @@ int zc_cmd_hyperfine(int argc, char **argv)
 		return usage("no chosen strategy supports a chosen workload (%s; see zcbench list)%s",
 			     o.strategy ? o.strategy : "all", "");
 
-	struct job j;
-	memset(&j, 0, sizeof j);
-	j.o = &o;
-	if (!zc_find_program("hyperfine", j.hyperfine, sizeof j.hyperfine)) {
-		fputs("zcbench: hyperfine not found in PATH: install the Debian package hyperfine (apt-get install "
-		      "hyperfine)\n",
-		      stderr);
-		return 1;
-	}
-	if (zc_self_exe(j.self, sizeof j.self) != 0) {
-		fprintf(stderr, "zcbench: cannot find this program's own path (/proc/self/exe): %s\n", strerror(errno));
-		return 1;
-	}
+	/* The output path first: bad input is exit 2 before anything else. */
 	char out[4096], err[1024], started[32];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -427,6 +415,19 @@ int zc_cmd_hyperfine(int argc, char **argv)
 	if (strcmp(out, "-") != 0 && zc_check_writable(out, err, sizeof err) != 0) {
 		fprintf(stderr, "zcbench: --out: %s\n", err);
 		return 2;
+	}
+	struct job j;
+	memset(&j, 0, sizeof j);
+	j.o = &o;
+	if (!zc_find_program("hyperfine", j.hyperfine, sizeof j.hyperfine)) {
+		fputs("zcbench: hyperfine not found in PATH: install the Debian package hyperfine (apt-get install "
+		      "hyperfine)\n",
+		      stderr);
+		return 1;
+	}
+	if (zc_self_exe(j.self, sizeof j.self) != 0) {
+		fprintf(stderr, "zcbench: cannot find this program's own path (/proc/self/exe): %s\n", strerror(errno));
+		return 1;
 	}
 	j.out_fd = strcmp(out, "-") == 0 ? 2 : 1;
 	const char *tmpdir = getenv("TMPDIR");

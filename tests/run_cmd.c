@@ -1,5 +1,7 @@
 #include "run_cmd.h"
 
+#include <dirent.h>
+
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,9 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -104,4 +108,31 @@ json_t *zc_run_json(const char *bin, const char *out, const char *cache_opt, int
 	if (!doc)
 		fprintf(stderr, "%s %s: no JSON (%s); stderr: %s\n", argv[1], argv[2], e.text, r.err);
 	return doc;
+}
+
+size_t count_dir_entries(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		     strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int wait_exit(pid_t pid, int timeout_ms)
+{
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
+		int st;
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
 }

@@ -20,6 +20,15 @@ int run_cmd(char *const argv[], struct cmd_result *r);
 struct json_t;
 struct json_t *zc_run_json(const char *bin, const char *out, const char *cache_opt, int *status, ...);
 
+/* Wait for pid up to timeout_ms: its exit status (128+signal when killed),
+ * or -1 when it had to be killed at the timeout. */
+#include <sys/types.h>
+int wait_exit(pid_t pid, int timeout_ms);
+
+/* How many entries of dir (never "." or "..") have names starting with
+ * prefix ("" for all). */
+size_t count_dir_entries(const char *dir, const char *prefix);
+
 /* How many lines text has (a last line without '\n' counts). */
 size_t count_lines(const char *text);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "run_cmd.h"
 
 extern char **environ;
 
@@ -38,32 +39,6 @@ static int count_procs_with(const char *tag)
 	if (d)
 		closedir(d);
 	return n;
-}
-
-static int count_files(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	int n = 0;
-	for (struct dirent *e; d && (e = readdir(d));)
-		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static int wait_exit(pid_t pid, int timeout_ms)
-{
-	for (int waited = 0; waited < timeout_ms; waited += 10) {
-		int st;
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	return -1;
 }
 
 int main(int argc, char **argv)
@@ -110,8 +85,8 @@ int main(int argc, char **argv)
 		struct timespec settle = {0, 200 * 1000 * 1000};
 		nanosleep(&settle, NULL);
 		CHECK(count_procs_with(cache) == 0);
-		CHECK(count_files(cache, "dest-") == 0);
-		CHECK(count_files(out_dir, ".zcbench-") == 0);
+		CHECK(count_dir_entries(cache, "dest-") == 0);
+		CHECK(count_dir_entries(out_dir, ".zcbench-") == 0);
 		if (sig_count == 2)
 			continue; /* exits at once: no file is owed, and none may be partial */
 		DIR *d = opendir(out_dir);

@@ -21,17 +21,6 @@ static int has(json_t *obj, const char *path)
 	return at != NULL;
 }
 
-static size_t count_entries(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	size_t n = 0;
-	for (struct dirent *e; d && (e = readdir(d));)
-		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-	if (d)
-		closedir(d);
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -119,9 +108,9 @@ int main(int argc, char **argv)
 
 	/* Nothing left behind: no temp JSON beside the result, no destination
 	 * file in the cache, only the pattern and its stamp. */
-	CHECK(count_entries(dir, ".zcbench-") == 0);
-	CHECK(count_entries(cache, "dest-") == 0);
-	CHECK(count_entries(cache, "pattern-") == 2);
+	CHECK(count_dir_entries(dir, ".zcbench-") == 0);
+	CHECK(count_dir_entries(cache, "dest-") == 0);
+	CHECK(count_dir_entries(cache, "pattern-") == 2);
 
 	/* --out - puts the JSON alone on stdout and the table on stderr. */
 	char *args2[] = {argv[1], "run",    "--strategy", "readwrite", "--workload", "file-tcp", "--size",
