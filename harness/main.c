@@ -420,7 +420,10 @@ static int prepare_files(const struct run_opts *o, struct zc_cell *cells, size_t
 	h->cache_lock = zc_dir_claim(h->cache, err, sizeof err);
 	if (h->cache_lock < 0)
 		zc_usage_error("%s", err);
-	if (o->cells.dest_dir) {
+	struct stat a, b;
+	bool same = o->cells.dest_dir && stat(h->cache, &a) == 0 && stat(o->cells.dest_dir, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	if (o->cells.dest_dir && !same) { /* a second lock of our own would wait for itself */
 		h->dest_lock = zc_dir_claim(o->cells.dest_dir, err, sizeof err);
 		if (h->dest_lock < 0)
 			zc_usage_error("%s", err);
@@ -431,7 +434,7 @@ static int prepare_files(const struct run_opts *o, struct zc_cell *cells, size_t
 static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 {
 	zc_dir_release(h->cache, h->cache_lock);
-	if (o->cells.dest_dir)
+	if (o->cells.dest_dir && h->dest_lock >= 0)
 		zc_dir_release(o->cells.dest_dir, h->dest_lock);
 }
 

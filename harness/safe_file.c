@@ -113,7 +113,7 @@ int zc_out_check(const char *path, char *err, size_t err_len)
 	dir_of(path, dir, sizeof dir);
 	struct stat st;
 	if (stat(dir, &st) != 0) {
-		snprintf(err, err_len, "cannot write %s: %s: %s", path, dir, strerror(errno));
+		snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {

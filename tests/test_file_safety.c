@@ -465,6 +465,11 @@ static void test_sweep(void)
 	CHECK(run_small(cache, "64K", NULL, NULL) == 0);
 	CHECK(!exists(p));
 	CHECK(count_dir_entries(cache, "owner-") == 0);
+	/* The cache directory as --dest-dir too (named differently): one lock. */
+	char same[600];
+	snprintf(same, sizeof same, "%s/", cache);
+	CHECK(run_small(cache, "64K", NULL, same) == 0);
+	CHECK(count_dir_entries(cache, "owner-") == 0 && count_dir_entries(cache, "dest-") == 0);
 	/* Another user's file of a dead pid's name in a shared --dest-dir is
 	 * never touched. */
 	char pub[512];
