@@ -13,6 +13,7 @@ packages=(
   libbpf-dev bpftool libelf-dev zlib1g-dev
   libjansson-dev liburing-dev
   gnuplot-nox hyperfine iperf3 jq strace procps iproute2
+  chromium  # tests/test_report_browser.c: the report in a real browser, headless
 )
 
 # shellcheck source=ci/install-missing.sh

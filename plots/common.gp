@@ -39,13 +39,16 @@ set key outside bottom center horizontal Left reverse noautotitle samplen 2 widt
 
 # Colours: orange for strategies whose data passes through user memory (they
 # could inspect it), blue for blind ones the kernel moves on its own, grey
-# where the result file does not say. Series in other figures take PALETTE
-# in order.
+# where the result file does not say: in every figure, and for nothing else.
+# Series that are not strategies (stack parts, counters, directions) take
+# PALETTE in order, which holds neither orange nor blue.
 SEES  = "#e07b26"
 BLIND = "#2b6cb0"
 OTHER = "#8c8c8c"
-PALETTE = "#2b6cb0 #e07b26 #3b9c4a #b83b5e #7a5cc2 #c9a227 #2aa3a3 #6b6b6b #d4602a #5a8f29"
+PALETTE = "#3b9c4a #7a5cc2 #2aa3a3 #b83b5e #c9a227 #6b6b6b #5a8f29 #a0522d #d16ba5 #4d4d4d"
 colour(i) = word(PALETTE, (int(i) - 1) % 10 + 1)
+# Units on axes: 10⁹ written as it reads (the labels are not "enhanced" text).
+GBPS = "GB/s (10⁹ bytes/s)"
 
 # The note goes where the x label would: under the tic labels, above the key.
 if (strlen(NOTE) > 0) {

@@ -29,7 +29,7 @@ load "bars.gp"
 MODE = word(EXTRA, 1)
 STOPPED    = "#3b9c4a"
 KILLED     = "#c0392b"
-CHECKPOINT = "#2b6cb0"
+CHECKPOINT = "#7a5cc2"
 state_rgb(s) = (s == 1) ? 0xc0392b : 0x3b9c4a
 
 # The times above the bars sit in a white box, so a dashed line does not
@@ -97,7 +97,7 @@ if (MODE eq "time") {
 
     # Bars at the medians, whiskers up to the largest, the median above;
     # killed cells have no bars, a note at the bottom says so.
-    plot DATA index 4 using ($1 - D):2 with boxes lc rgb "#2b6cb0" title "in flight at the signal", \
+    plot DATA index 4 using ($1 - D):2 with boxes lc rgb "#7a5cc2" title "in flight at the signal", \
          DATA index 4 using 1:4 with boxes lc rgb "#3b9c4a" title "drained after the signal", \
          DATA index 4 using ($1 + D):6 with boxes lc rgb "#b83b5e" title "stranded", \
          DATA index 4 using ($1 - D):2:(0):($3 - $2) with vectors head size screen 0.006, 90 lc rgb "#202020" notitle, \

@@ -16,7 +16,7 @@ set logscale x 2
 if (strlen(NOTE) == 0) {
     set xlabel "bytes asked for per call (log scale)"
 }
-set ylabel "GB/s (10^9 bytes/s)"
+set ylabel GBPS
 set yrange [0:*]
 set offsets graph 0.03, graph 0.03, graph 0.05, 0
 set xtics scale 1

@@ -1,48 +1,17 @@
 /* index.html: one page, its style inline, its only outside references the
- * figures (PNG shown, SVG and data linked) beside it by relative path. */
+ * figures (PNG shown, SVG and data linked) beside it by relative path. The
+ * skeleton, the style and the reading notes are the files in templates/
+ * (compiled in by embed.cmake); this fills them. The answer comes first
+ * (report_answer.c), the detail per workload after it, collapsed. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "report.h"
-#include "report_internal.h"
+#include "report_templates.h"
 #include "../result_json.h"
-
-static const char style[] =
-	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#1d1d1f;"
-	"margin:0;background:#f6f6f4}\n"
-	"main{max-width:1240px;margin:0 auto;padding:0 24px 48px}\n"
-	"header{background:#20324a;color:#fff;padding:20px 24px 14px}\n"
-	"header h1{margin:0 0 4px;font-size:26px;max-width:1240px;margin-left:auto;margin-right:auto}\n"
-	"header p{margin:0;opacity:.85;max-width:1240px;margin-left:auto;margin-right:auto}\n"
-	"nav{background:#fff;border-bottom:1px solid #ddd;padding:8px 24px;position:sticky;top:0;z-index:1}\n"
-	"nav div{max-width:1240px;margin:0 auto}\n"
-	"nav a{margin-right:18px;color:#20324a;text-decoration:none;font-weight:600}\n"
-	"nav a:hover{text-decoration:underline}\n"
-	"h2{margin:34px 0 10px;font-size:21px;border-bottom:2px solid #20324a;padding-bottom:4px}\n"
-	"h3{margin:22px 0 8px;font-size:17px}\n"
-	"table{border-collapse:collapse;background:#fff;margin:8px 0 14px;font-size:13.5px}\n"
-	"th,td{border:1px solid #d4d4d4;padding:5px 8px;text-align:left;vertical-align:top}\n"
-	"th{background:#eceff3;font-weight:600}\n"
-	"td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
-	"th.n{text-align:right}\n"
-	"table.hosts th{width:210px}\n"
-	"table.summary tr:hover td{background:#fafbe6}\n"
-	".wrap{overflow-x:auto}\n"
-	".small{font-size:12px;color:#555}\n"
-	".na{color:#999}\n"
-	".tag{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;font-weight:600}\n"
-	".sees{background:#fbe3cf;color:#8a4410}.blind{background:#d6e4f5;color:#1b4a80}\n"
-	".ok{color:#1d6b2f}.bad{color:#a01010;font-weight:600}.warn{color:#8a5a00}\n"
-	"section{scroll-margin-top:48px}\n"
-	".figs{display:flex;flex-direction:column;gap:18px;align-items:flex-start}\n"
-	"figure{margin:0;background:#fff;border:1px solid #ddd;padding:8px;max-width:978px;box-sizing:border-box}\n"
-	"figure img{max-width:100%;height:auto;display:block}\n"
-	"figcaption{font-size:13px;color:#333;margin-top:6px}\n"
-	"code{font-size:12.5px;background:#eef0f2;padding:1px 4px;border-radius:3px;word-break:break-all}\n"
-	"ul{padding-left:22px}\n"
-	"#reading code{white-space:nowrap;word-break:normal}\n"
-	"ul.settings{margin:6px 0}\n";
+#include "report.h"
+#include "report_answer.h"
+#include "report_shutdown.h"
 
 static void cell_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
 	__attribute__((format(printf, 3, 0)));
@@ -267,8 +236,9 @@ static void h_hyperfine(struct zc_sbuf *b, const struct zc_rfile *f)
 
 static void host_block(struct zc_sbuf *b, const struct zc_report *r)
 {
-	zc_sb_puts(b,
-		   "<section id=\"hosts\"><h2>Machines and probes</h2>\n<div class=\"wrap\"><table class=\"hosts\">\n");
+	zc_sb_puts(b, "<section id=\"hosts\"><h2>Machines and probes</h2>\n<details><summary>Kernel, CPU, command, "
+		      "probes and calibration of each result file</summary>\n<div class=\"wrap\"><table "
+		      "class=\"hosts\">\n");
 	host_row(b, r, "Result file", h_file);
 	host_row(b, r, "Kernel release", h_label);
 	host_row(b, r, "Kernel build", h_kver);
@@ -283,7 +253,7 @@ static void host_block(struct zc_sbuf *b, const struct zc_report *r)
 	host_row(b, r, "Syscall round trip", h_syscall);
 	host_row(b, r, "Pipe write/read", h_pipe);
 	host_row(b, r, "Whole-process timing", h_hyperfine);
-	zc_sb_puts(b, "</table></div></section>\n");
+	zc_sb_puts(b, "</table></div></details></section>\n");
 }
 
 static void anchor(struct zc_sbuf *b, size_t w)
@@ -405,20 +375,40 @@ static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w
 
 static void figure_html(struct zc_sbuf *b, const struct zc_figure *f)
 {
-	zc_sb_printf(b, "<figure%s><a href=\"", f->kind == ZC_FIG_NOTE ? " class=\"note\"" : "");
+	if (f->kind == ZC_FIG_LEFT_OUT) {
+		/* The text names the figure: "Syscalls per GiB: not measured (why)." */
+		zc_sb_puts(b, "<p class=\"leftout\"><b>No figure</b> &middot; ");
+		zc_sb_html(b, f->caption);
+		zc_sb_puts(b, "</p>\n");
+		return;
+	}
+	zc_sb_puts(b, "<figure><a href=\"");
 	zc_sb_html(b, f->stem);
 	zc_sb_puts(b, ".svg\"><img src=\"");
 	zc_sb_html(b, f->stem);
-	zc_sb_printf(b, ".png\" width=\"%d\" height=\"%d\" alt=\"", f->width, f->height);
+	zc_sb_printf(b, ".png\" width=\"%d\" height=\"%d\" loading=\"lazy\" alt=\"", f->width, f->height);
 	zc_sb_html(b, f->title);
 	zc_sb_puts(b, "\"></a><figcaption>");
-	if (f->kind == ZC_FIG_DATA)
-		zc_sb_html(b, f->caption);
+	zc_sb_html(b, f->caption);
 	zc_sb_puts(b, " <span class=\"small\"><a href=\"");
 	zc_sb_html(b, f->stem);
 	zc_sb_puts(b, ".svg\">SVG</a> &middot; <a href=\"data/");
 	zc_sb_html(b, f->data[0] ? f->data : f->stem);
 	zc_sb_puts(b, ".dat\">data</a></span></figcaption></figure>\n");
+}
+
+/* The figures of workload w (shutdown ones or the others): the drawn ones,
+ * then a line for each one left out. */
+static void figures_html(struct zc_sbuf *b, const struct zc_report *r, size_t w, bool shutdown)
+{
+	zc_sb_puts(b, "<div class=\"figs\">\n");
+	for (size_t i = 0; i < r->nfigs; i++)
+		if (r->figs[i].workload == w && r->figs[i].shutdown == shutdown && r->figs[i].kind == ZC_FIG_DATA)
+			figure_html(b, &r->figs[i]);
+	zc_sb_puts(b, "</div>\n");
+	for (size_t i = 0; i < r->nfigs; i++)
+		if (r->figs[i].workload == w && r->figs[i].shutdown == shutdown && r->figs[i].kind == ZC_FIG_LEFT_OUT)
+			figure_html(b, &r->figs[i]);
 }
 
 static void problems(struct zc_sbuf *b, const struct zc_report *r)
@@ -483,97 +473,122 @@ static void problems(struct zc_sbuf *b, const struct zc_report *r)
 	zc_sb_puts(b, "</section>\n");
 }
 
-static const char how_to_read[] =
-	"<section id=\"reading\"><h2>How to read this report</h2><ul>\n"
-	"<li><b>GB/s</b> is 10<sup>9</sup> bytes per second; <b>per GiB</b> means per 2<sup>30</sup> bytes "
-	"delivered. Every figure is the median over the measured (not warm-up) runs of a cell.</li>\n"
-	"<li><b>CI of median</b>: a distribution-free interval from order statistics, at the coverage shown. With "
-	"fewer than 6 runs no interval reaches 95%; the widest one, [min, max], is given with its real coverage "
-	"(75% for 3 runs, 93.75% for 5).</li>\n"
-	"<li><b>of memcpy</b>: the median throughput over the machine's single-core memcpy bandwidth "
-	"(<code>zcbench calibrate</code>, stored as <code>host.calibration</code>).</li>\n"
-	"<li><b>share of CPU syscalls explain</b>: syscalls per GiB times the calibrated round trip of a trivial "
-	"syscall, over the CPU time per GiB (perf task_clock when measured, else getrusage user + sys). What is "
-	"left is the work the calls do: copying, page cache, the network stack.</li>\n"
-	"<li><b>Sees / blind</b>: whether the payload passes through user memory (the program could inspect "
-	"it) or the kernel moves it unseen.</li>\n"
-	"<li>A dash or a red note means <i>not measured</i>, never zero. Click a figure for its SVG; each one's "
-	"data file and <code>data/render.sh</code> redraw it with the scripts in <code>plots/</code>.</li>\n";
+/* Appends tpl with each @NAME@ replaced by the value of that name. */
+static void fill(struct zc_sbuf *b, const char *tpl, const char *const names[], const char *const values[], size_t n)
+{
+	const char *p = tpl;
+	while (*p) {
+		const char *at = strchr(p, '@');
+		if (!at) {
+			zc_sb_puts(b, p);
+			break;
+		}
+		zc_sb_putn(b, p, (size_t)(at - p));
+		bool done = false;
+		for (size_t i = 0; i < n && !done; i++) {
+			size_t len = strlen(names[i]);
+			if (strncmp(at + 1, names[i], len) == 0 && at[1 + len] == '@') {
+				zc_sb_puts(b, values[i]);
+				p = at + len + 2;
+				done = true;
+			}
+		}
+		if (!done) {
+			zc_sb_puts(b, "@");
+			p = at + 1;
+		}
+	}
+}
+
+static size_t count_figs(const struct zc_report *r, size_t w, enum zc_fig_kind kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfigs; i++)
+		n += r->figs[i].workload == w && r->figs[i].kind == kind;
+	return n;
+}
 
 int zc_report_html(const struct zc_report *r, const char *out_dir, char *err, size_t err_len)
 {
-	struct zc_sbuf b;
-	zc_sb_init(&b);
 	char when[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
 
-	zc_sb_puts(&b,
-		   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>zcbench report: ");
+	struct zc_sbuf title, sub, nav, m, page;
+	zc_sb_init(&title);
+	zc_sb_init(&sub);
+	zc_sb_init(&nav);
+	zc_sb_init(&m);
+	zc_sb_init(&page);
 	for (size_t i = 0; i < r->nfiles; i++) {
-		zc_sb_puts(&b, i ? ", " : "");
-		zc_sb_html(&b, r->files[i].label);
+		zc_sb_puts(&title, i ? ", " : "");
+		zc_sb_html(&title, r->files[i].label);
+		zc_sb_puts(&sub, i ? "; " : "");
+		if (r->nfiles > 1)
+			zc_sb_printf(&sub, "%zu: ", i + 1);
+		zc_sb_html(&sub, r->files[i].base);
+		zc_sb_puts(&sub, " (kernel ");
+		zc_sb_html(&sub, r->files[i].kernel);
+		zc_sb_puts(&sub, ")");
 	}
-	zc_sb_printf(&b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
-	zc_sb_puts(&b, "<header><h1>zcbench report</h1><p>");
-	for (size_t i = 0; i < r->nfiles; i++) {
-		zc_sb_puts(&b, i ? "; " : "");
-		zc_sb_html(&b, r->files[i].base);
-		zc_sb_puts(&b, " (kernel ");
-		zc_sb_html(&b, r->files[i].kernel);
-		zc_sb_puts(&b, ")");
-	}
-	zc_sb_printf(&b, " &middot; generated %s by zcbench %s</p></header>\n", when, ZC_VERSION);
-	zc_sb_puts(&b, "<nav><div><a href=\"#hosts\">Machines</a>");
+	zc_sb_printf(&sub, " &middot; generated %s by zcbench %s", when, ZC_VERSION);
+	zc_sb_puts(&nav, "<a href=\"#answer\">Answer</a><a href=\"#warnings\">Warnings</a>");
 	for (size_t w = 0; w < r->nworkloads; w++) {
-		zc_sb_puts(&b, "<a href=\"#");
-		anchor(&b, w);
-		zc_sb_puts(&b, "\">");
-		zc_sb_html(&b, r->workloads[w]);
-		zc_sb_puts(&b, "</a>");
+		zc_sb_puts(&nav, "<a href=\"#");
+		anchor(&nav, w);
+		zc_sb_puts(&nav, "\">");
+		zc_sb_html(&nav, r->workloads[w]);
+		zc_sb_puts(&nav, "</a>");
 	}
-	zc_sb_puts(&b, "<a href=\"#problems\">Skipped and failed</a><a href=\"#reading\">How to read</a></div></nav>\n"
-		       "<main>\n");
-	host_block(&b, r);
+	zc_sb_puts(&nav, "<a href=\"#problems\">Skipped and failed</a><a href=\"#hosts\">Machines</a>"
+			 "<a href=\"#reading\">How to read</a>");
+
+	zc_answer_html(&m, r);
+	zc_warnings_html(&m, r);
+	problems(&m, r);
 	for (size_t w = 0; w < r->nworkloads; w++) {
-		zc_sb_puts(&b, "<section id=\"");
-		anchor(&b, w);
-		zc_sb_puts(&b, "\"><h2>Workload ");
-		zc_sb_html(&b, r->workloads[w]);
-		zc_sb_puts(&b, "</h2>\n");
-		summary_table(&b, r, w);
+		zc_sb_puts(&m, "<section id=\"");
+		anchor(&m, w);
+		zc_sb_puts(&m, "\"><h2>Workload ");
+		zc_sb_html(&m, r->workloads[w]);
+		zc_sb_puts(&m, ": detail</h2>\n");
+		size_t drawn = count_figs(r, w, ZC_FIG_DATA), left = count_figs(r, w, ZC_FIG_LEFT_OUT);
+		zc_sb_printf(&m, "<details><summary>Medians per metric, %zu figure%s", drawn, drawn == 1 ? "" : "s");
+		if (left)
+			zc_sb_printf(&m, ", %zu left out (not measured)", left);
+		zc_sb_puts(&m, "</summary>\n");
+		summary_table(&m, r, w);
 		if (zc_shutdown_in_workload(r, w)) {
-			zc_shutdown_html(&b, r, w);
-			zc_sb_puts(&b, "<div class=\"figs\">\n");
-			for (size_t i = 0; i < r->nfigs; i++)
-				if (r->figs[i].workload == w && r->figs[i].shutdown)
-					figure_html(&b, &r->figs[i]);
-			zc_sb_puts(&b, "</div>\n<h3>Throughput and costs</h3>\n");
+			zc_shutdown_html(&m, r, w);
+			figures_html(&m, r, w, true);
+			zc_sb_puts(&m, "<h3>Throughput and costs</h3>\n");
 		}
-		zc_sb_puts(&b, "<div class=\"figs\">\n");
-		for (size_t i = 0; i < r->nfigs; i++)
-			if (r->figs[i].workload == w && !r->figs[i].shutdown)
-				figure_html(&b, &r->figs[i]);
-		zc_sb_puts(&b, "</div></section>\n");
+		figures_html(&m, r, w, false);
+		zc_sb_puts(&m, "</details></section>\n");
 	}
-	if (r->nworkloads == 0)
-		zc_sb_puts(&b, "<p class=\"na\">The result files hold no cells.</p>\n");
-	problems(&b, r);
-	zc_sb_puts(&b, how_to_read);
+	host_block(&m, r);
+	zc_sb_puts(&m, zc_tpl_how_to_read);
 	if (zc_shutdown_any(r))
-		zc_sb_puts(&b, zc_shutdown_how_to_read_html);
-	zc_sb_puts(&b, "</ul></section>\n");
-	zc_sb_puts(&b, "</main>\n</body>\n</html>\n");
+		zc_sb_puts(&m, zc_shutdown_how_to_read_html);
+	zc_sb_puts(&m, "</ul></section>\n");
+
+	static const char *const names[] = {"TITLE", "STYLE", "SUBTITLE", "NAV", "MAIN"};
+	const char *values[] = {title.s ? title.s : "", zc_tpl_style, sub.s ? sub.s : "", nav.s ? nav.s : "",
+				m.s ? m.s : ""};
+	fill(&page, zc_tpl_page, names, values, 5);
 	int rc = -1;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/index.html", out_dir);
-	if (b.oom)
+	if (page.oom || title.oom || sub.oom || nav.oom || m.oom)
 		snprintf(err, err_len, "out of memory");
 	else
-		rc = zc_write_file(path, b.s, b.len, err, err_len);
-	zc_sb_free(&b);
+		rc = zc_write_file(path, page.s, page.len, err, err_len);
+	zc_sb_free(&title);
+	zc_sb_free(&sub);
+	zc_sb_free(&nav);
+	zc_sb_free(&m);
+	zc_sb_free(&page);
 	return rc;
 }

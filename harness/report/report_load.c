@@ -10,63 +10,7 @@
 
 #include "../calibrate.h"
 #include "report.h"
-#include "report_internal.h"
-
-struct zc_val zc_jnum(const json_t *obj, const char *path)
-{
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", path);
-	const json_t *at = obj;
-	char *save = NULL;
-	for (char *k = strtok_r(buf, ".", &save); k && at; k = strtok_r(NULL, ".", &save))
-		at = json_is_object(at) ? json_object_get(at, k) : NULL;
-	struct zc_val v = {false, 0};
-	if (at && json_is_number(at) && isfinite(json_number_value(at))) {
-		v.ok = true;
-		v.v = json_number_value(at);
-	}
-	return v;
-}
-
-const char *zc_jstr(const json_t *obj, const char *path)
-{
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", path);
-	const json_t *at = obj;
-	char *save = NULL;
-	for (char *k = strtok_r(buf, ".", &save); k && at; k = strtok_r(NULL, ".", &save))
-		at = json_is_object(at) ? json_object_get(at, k) : NULL;
-	return json_is_string(at) ? json_string_value(at) : NULL;
-}
-
-void zc_fmt_si(double v, char *buf, size_t len)
-{
-	static const char *const suffix[] = {"", "k", "M", "G", "T", "P"};
-	double a = fabs(v);
-	size_t i = 0;
-	while (a >= 999.5 && i + 1 < sizeof suffix / sizeof suffix[0]) {
-		a /= 1000;
-		v /= 1000;
-		i++;
-	}
-	if (i == 0 && a != floor(a))
-		snprintf(buf, len, a < 10 ? "%.2f" : "%.1f", v);
-	else if (i == 0)
-		snprintf(buf, len, "%.0f", v);
-	else
-		snprintf(buf, len, a < 10 ? "%.2f%s" : a < 100 ? "%.1f%s" : "%.0f%s", v, suffix[i]);
-}
-
-void zc_fmt_bytes_short(double v, char *buf, size_t len)
-{
-	static const char *const suffix[] = {"", "K", "M", "G", "T"};
-	size_t i = 0;
-	while (v >= 1024 && fmod(v, 1024) == 0 && i + 1 < sizeof suffix / sizeof suffix[0]) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, len, "%.0f%s", v, suffix[i]);
-}
+#include "report_model.h"
 
 static int load_one(struct zc_rfile *f, const char *path, char *err, size_t err_len)
 {
@@ -125,6 +69,9 @@ static int load_one(struct zc_rfile *f, const char *path, char *err, size_t err_
 	if (!f->kernel)
 		f->kernel = "unknown kernel";
 	f->interrupted = json_is_true(json_object_get(f->doc, "interrupted"));
+	f->has_verdicts = json_is_array(json_object_get(f->doc, "verdicts"));
+	const json_t *warn = json_object_get(f->doc, "warnings");
+	f->warnings = json_is_array(warn) ? warn : NULL;
 	zc_shutdown_opts_parse(json_object_get(f->doc, "command"), &f->shutdown);
 	if (f->calibration) {
 		f->memcpy_bps.ok = zc_calibrate_memcpy_bps(f->calibration, &f->memcpy_bps.v) == 0;
@@ -206,6 +153,11 @@ static void extract_cell(struct zc_rcell *c)
 		c->csw_vol = runs_median_per_gib(runs, "voluntary_ctxt_switches");
 		c->csw_invol = runs_median_per_gib(runs, "involuntary_ctxt_switches");
 	}
+	c->verdict = -1;
+	/* Why the bytes crossing are null: the first measured run's reason. */
+	const json_t *runs_arr = json_object_get(j, "runs");
+	for (size_t i = 0; i < json_array_size(runs_arr) && !c->bytes_reason; i++)
+		c->bytes_reason = zc_jstr(json_array_get(runs_arr, i), "counters.bytes.reason");
 	c->to_user = zc_jnum(s, "bytes_to_user_per_gib");
 	c->from_user = zc_jnum(s, "bytes_from_user_per_gib");
 	c->in_kernel = zc_jnum(s, "bytes_in_kernel_per_gib");
@@ -342,6 +294,11 @@ int zc_report_load(struct zc_report *r, const char *const *files, size_t nfiles,
 		snprintf(err, err_len, "no result files given");
 		return ZC_REPORT_BAD_INPUT;
 	}
+	if (nfiles > ZC_REPORT_MAX_FILES) {
+		snprintf(err, err_len, "%zu result files given; a report takes at most %d", nfiles,
+			 ZC_REPORT_MAX_FILES);
+		return ZC_REPORT_BAD_INPUT;
+	}
 	r->files = calloc(nfiles, sizeof *r->files);
 	if (!r->files)
 		goto oom;
@@ -389,6 +346,8 @@ int zc_report_load(struct zc_report *r, const char *const *files, size_t nfiles,
 	}
 	for (size_t i = 0; i < r->ncells; i++)
 		label_cell(r, &r->cells[i]);
+	if (zc_verdicts_load(r) != 0)
+		goto oom;
 	return ZC_REPORT_OK;
 oom:
 	snprintf(err, err_len, "out of memory");
@@ -406,6 +365,8 @@ void zc_report_free(struct zc_report *r)
 	free(r->cells);
 	free(r->workloads);
 	free(r->figs);
+	free(r->verdicts);
+	json_decref(r->compare);
 	memset(r, 0, sizeof *r);
 }
 

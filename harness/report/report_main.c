@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "report.h"
-#include "report_internal.h"
+#include "report_compare.h"
+#include "report_figures.h"
+#include "report_model.h"
+#include "report_pages.h"
 
 #ifndef ZC_PLOTS_DIR
 #define ZC_PLOTS_DIR "plots"
@@ -56,7 +59,7 @@ int zc_report_run(const struct zc_report_opts *o, char *err, size_t err_len)
 		snprintf(err, err_len, "cannot create %s: %s", o->out_dir, strerror(e));
 		goto out;
 	}
-	if (zc_report_figures(&r, o->out_dir, err, err_len) != 0)
+	if (zc_report_compare(&r, err, err_len) != 0 || zc_report_figures(&r, o->out_dir, err, err_len) != 0)
 		goto out;
 	if (zc_report_render(&r, o->out_dir, plots, prog, err, err_len) != 0)
 		goto out;

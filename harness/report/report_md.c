@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "report.h"
-#include "report_internal.h"
+#include "report_answer.h"
+#include "report_pages.h"
+#include "report_shutdown.h"
 
 static void md_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
 	__attribute__((format(printf, 3, 0)));
@@ -61,20 +63,19 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 			zc_sb_puts(&b, "; **interrupted: partial results**");
 		zc_sb_puts(&b, "\n");
 	}
-	char perf_note[1024];
-	zc_perf_missing_note(r, perf_note, sizeof perf_note);
-	if (perf_note[0]) {
-		zc_sb_puts(&b, "- Hardware counters: ");
-		zc_sb_md(&b, perf_note);
-		zc_sb_puts(&b, "\n");
-	}
+	zc_sb_puts(&b, "\n");
+	zc_answer_md(&b, r);
+	zc_warnings_md(&b, r);
+	if (r->nworkloads)
+		zc_sb_puts(&b, "\n## Detail per workload\n");
 	for (size_t w = 0; w < r->nworkloads; w++) {
 		bool hf = false;
 		for (size_t i = 0; i < r->ncells; i++)
 			hf |= r->cells[i].workload == w && r->cells[i].hf;
-		zc_sb_puts(&b, "\n## ");
-		zc_sb_md(&b, r->workloads[w]);
-		zc_sb_puts(&b, "\n\n|");
+		/* GitHub folds <details>: the verdicts above stay the first screen. */
+		zc_sb_puts(&b, "\n<details><summary>");
+		zc_sb_html(&b, r->workloads[w]);
+		zc_sb_puts(&b, ": medians per metric</summary>\n\n|");
 		if (r->nfiles > 1)
 			zc_sb_puts(&b, " kernel |");
 		zc_sb_puts(&b,
@@ -141,6 +142,7 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 		}
 		if (zc_shutdown_in_workload(r, w))
 			zc_shutdown_md(&b, r, w);
+		zc_sb_puts(&b, "\n</details>\n");
 	}
 	if (zc_shutdown_any(r))
 		zc_sb_puts(&b, zc_shutdown_how_to_read_md);
@@ -149,7 +151,7 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 		bad += !r->cells[i].ok && !r->cells[i].all_killed;
 	zc_sb_printf(&b,
 		     "\n%zu cell%s, %zu skipped or failed. Figures: `index.html` beside this file. "
-		     "GB/s = 10^9 bytes/s; medians over the measured runs; – = not measured.\n",
+		     "GB/s = 10⁹ bytes/s; medians over the measured runs; – = not measured.\n",
 		     r->ncells, r->ncells == 1 ? "" : "s", bad);
 	int rc = -1;
 	char path[4096];

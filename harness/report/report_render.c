@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "report.h"
-#include "report_internal.h"
+#include "report_pages.h"
 
 static int copy_file(const char *from, const char *to, char *err, size_t err_len)
 {
@@ -119,7 +119,10 @@ int zc_report_render(const struct zc_report *r, const char *out_dir, const char 
 	size_t nscripts = 0;
 	scripts[nscripts++] = "common.gp";
 	scripts[nscripts++] = "bars.gp";
+	scripts[nscripts++] = "strategy_bars.gp";
 	for (size_t i = 0; i < r->nfigs; i++) {
+		if (r->figs[i].kind != ZC_FIG_DATA)
+			continue;
 		bool seen = false;
 		for (size_t k = 0; k < nscripts; k++)
 			seen |= strcmp(scripts[k], r->figs[i].script) == 0;
@@ -151,6 +154,8 @@ int zc_report_render(const struct zc_report *r, const char *out_dir, const char 
 	int rc = 0;
 	for (size_t i = 0; i < r->nfigs && rc == 0; i++) {
 		const struct zc_figure *fig = &r->figs[i];
+		if (fig->kind != ZC_FIG_DATA)
+			continue; /* left out: a line in the page, no image */
 		for (size_t x = 0; x < 2 && rc == 0; x++) {
 			char script[64], data[256], out[256], w[16], h[16];
 			char *argv[12];

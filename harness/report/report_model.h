@@ -1,8 +1,10 @@
-/* The report's model of its input files, shared by its parts: loading
- * (report_load.c), figures and their data (report_figures.c), rendering
- * (report_render.c), HTML (report_html.c) and Markdown (report_md.c). */
-#ifndef ZC_REPORT_INTERNAL_H
-#define ZC_REPORT_INTERNAL_H
+/* The report's model of its input files, which every part reads: the
+ * files, their cells and verdicts (report_load.c, report_verdicts.c,
+ * report_shutdown_load.c), JSON and number helpers (report_json.c), and the
+ * list of figures the figure parts fill. Nothing here draws or writes
+ * anything, so the parts above it depend on it and never the other way. */
+#ifndef ZC_REPORT_MODEL_H
+#define ZC_REPORT_MODEL_H
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -10,7 +12,8 @@
 
 #include "../util.h"
 
-#define GIB_BYTES 1073741824.0
+#define GIB_BYTES	    1073741824.0
+#define ZC_REPORT_MAX_FILES 32 /* result files one report takes */
 
 /* A figure that may be missing: a null, an absent key and a wrong type all
  * leave ok false. */
@@ -41,7 +44,9 @@ struct zc_rfile {
 	const json_t *host, *probes, *calibration, *hyperfine;
 	struct zc_val memcpy_bps, syscall_ns, pipe_bps;
 	bool interrupted;
-	bool any_hyperfine; /* some cell has hyperfine figures */
+	bool any_hyperfine;	/* some cell has hyperfine figures */
+	bool has_verdicts;	/* the file has a top-level "verdicts" array (zcbench writes it since issue 11) */
+	const json_t *warnings; /* its top-level "warnings" array, or NULL */
 	struct zc_rshutdown_opts shutdown;
 };
 
@@ -75,10 +80,27 @@ struct zc_rcell {
 	struct zc_val sd_inflight, sd_inflight_max;		  /* bytes */
 	struct zc_val sd_drained, sd_drained_max;		  /* bytes, over the runs not killed */
 	struct zc_val sd_stranded, sd_stranded_max;		  /* bytes */
-	bool all_killed; /* every measured run was killed: no throughput, by design */
+	bool all_killed;	  /* every measured run was killed: no throughput, by design */
+	long verdict;		  /* index into the report's verdicts, or -1 */
+	const char *bytes_reason; /* why the bytes crossing are null (from the runs), or NULL */
 };
 
-enum zc_fig_kind { ZC_FIG_DATA, ZC_FIG_NOTE };
+/* One entry of a file's "verdicts" array (the contract in results/SCHEMA.md):
+ * a strategy's throughput against the baseline's, paired by round. */
+struct zc_rverdict {
+	size_t file, workload;
+	long cell; /* the cell it belongs to, or -1 */
+	const char *strategy, *baseline, *method;
+	const json_t *params;
+	int sees; /* 1, 0, or -1 when not stated */
+	struct zc_val ratio, lo, hi, level, chunk, size, rounds, rank;
+	int decided; /* 1, 0, -1 when not stated */
+	int faster;  /* 1, 0, -1 when null (undecided) */
+};
+
+/* A figure drawn by gnuplot, or one left out: then only its title and a line
+ * saying why appear in the page, never an empty frame. */
+enum zc_fig_kind { ZC_FIG_DATA, ZC_FIG_LEFT_OUT };
 
 struct zc_figure {
 	char stem[192];	 /* output name without extension */
@@ -105,6 +127,10 @@ struct zc_report {
 	size_t nperf;
 	struct zc_figure *figs;
 	size_t nfigs, capfigs;
+	struct zc_rverdict *verdicts; /* every file's, in file order */
+	size_t nverdicts;
+	json_t *compare;	/* with several files: compare's comparison (report_compare.c), owned; else NULL */
+	char compare_note[256]; /* why there is none although there are several files */
 };
 
 /* report_load.c: read and check files. Returns ZC_REPORT_OK or
@@ -112,47 +138,29 @@ struct zc_report {
 int zc_report_load(struct zc_report *r, const char *const *files, size_t nfiles, char *err, size_t err_len);
 void zc_report_free(struct zc_report *r);
 
-/* The value of a number at a dotted path below obj ("summary.throughput_bps.median"). */
+/* report_json.c: the value of a number at a dotted path below obj ("summary.throughput_bps.median"). */
 struct zc_val zc_jnum(const json_t *obj, const char *path);
 /* The string at a dotted path, or NULL. */
 const char *zc_jstr(const json_t *obj, const char *path);
 
-/* report_figures.c: decide the figures and write their data files into
- * out_dir/data. Returns 0 or -1 with err set. */
-int zc_report_figures(struct zc_report *r, const char *out_dir, char *err, size_t err_len);
-
-/* report_render.c: copy the scripts used to out_dir/plots, write
- * data/render.sh and run gnuplot for every figure (PNG and SVG). */
-int zc_report_render(const struct zc_report *r, const char *out_dir, const char *plots_dir, const char *gnuplot,
-		     char *err, size_t err_len);
-
-/* report_html.c and report_md.c. */
-int zc_report_html(const struct zc_report *r, const char *out_dir, char *err, size_t err_len);
-int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size_t err_len);
-
-/* report_shutdown.c: the shutdown benchmark. Settings from a command line,
- * a cell's figures, the figures of workload w (sfx: its name as used in file
- * names) and its part of index.html and summary.md. */
+/* report_shutdown_load.c: the shutdown benchmark's settings from a command
+ * line, and a cell's figures. */
 void zc_shutdown_opts_parse(const json_t *command, struct zc_rshutdown_opts *o);
 void zc_shutdown_extract(struct zc_rcell *c);
 bool zc_shutdown_in_workload(const struct zc_report *r, size_t w);
 bool zc_shutdown_any(const struct zc_report *r);
-int zc_shutdown_figures(struct zc_report *r, size_t w, const char *sfx, const char *out_dir, char *err, size_t err_len);
-void zc_shutdown_html(struct zc_sbuf *b, const struct zc_report *r, size_t w);
-void zc_shutdown_md(struct zc_sbuf *b, const struct zc_report *r, size_t w);
-extern const char zc_shutdown_how_to_read_html[];
-extern const char zc_shutdown_how_to_read_md[];
 
-/* report_figures.c, for the figures of other parts: the data file pieces. */
-void zc_fig_label(struct zc_sbuf *b, const char *s);		   /* a quoted label */
-void zc_fig_num(struct zc_sbuf *b, struct zc_val v, double scale); /* " value" or " NaN" */
-void zc_fig_header(struct zc_sbuf *b, const struct zc_report *r, const char *title, const char *columns);
-struct zc_figure *zc_fig_add(struct zc_report *r, const char *stem, const char *script, size_t w, const char *title);
-/* A figure that only says what was not measured; 0 or -1 with err set. */
-int zc_fig_note(struct zc_report *r, const char *out_dir, const char *stem, size_t w, const char *title,
-		const char *text, char *err, size_t err_len);
+/* report_verdicts.c: read the files' "verdicts" arrays into r->verdicts and
+ * tie each to its cell (after the cells are loaded). Returns 0, or -1 when
+ * out of memory. */
+int zc_verdicts_load(struct zc_report *r);
+/* Whether some file of the report has verdicts for workload w. */
+bool zc_verdicts_in_workload(const struct zc_report *r, size_t w);
 
-/* Formatting shared by HTML and Markdown (report_load.c). */
+/* Formatting shared by HTML and Markdown (report_json.c). */
+/* s with every control character (newline, escape, ...) made a space: for
+ * text that goes into one line of a data file or a gnuplot argument. */
+void zc_text_clean(const char *s, char *buf, size_t len);
 void zc_fmt_si(double v, char *buf, size_t len);	  /* 65600 -> "65.6k" */
 void zc_fmt_bytes_short(double v, char *buf, size_t len); /* 32768 -> "32K" */
 /* Per-cell derived figures: fraction of the memcpy ceiling, and the share of
