@@ -28,9 +28,13 @@ set format y "%.0s%c"   # 1k, 10k, 1M
 set ylabel "events per GiB moved (log scale)"
 set boxwidth 0.8 / N absolute
 
+# The other files' bars, as a macro that is empty with one file (gnuplot
+# 5.4 runs a plot loop such as for [k = 0:-1] once, and warns).
+OTHERS = (NFILES < 2) ? "" : sprintf(", for [k = 0:%d] DATA index (2 + SERIES_OF(k)) \
+    using 1:(column(6) == FILE_AT(FILE_OF(k)) ? column(2) : NaN) with boxes fs pattern FILL(FILE_AT(FILE_OF(k))) \
+    border rgb '#404040' lc rgb colour(1 + SERIES_OF(k)) notitle", N * (NFILES - 1) - 1)
 # The first file's bars carry the series titles (each block's first line).
 plot for [s = 2:N + 1] DATA index s using 1:($6 == FILE_AT(1) ? $2 : NaN) \
          with boxes fs pattern FILL(FILE_AT(1)) border rgb "#404040" lc rgb colour(s - 1) title columnheader(1), \
-     for [s = 2:N + 1] for [i = 2:NFILES] DATA index s using 1:($6 == FILE_AT(i) ? $2 : NaN) \
-         with boxes fs pattern FILL(FILE_AT(i)) border rgb "#404040" lc rgb colour(s - 1) notitle, \
-     for [i = 1:NKEYFILES] keyentry with boxes fs pattern FILL(FILE_AT(i)) lc rgb "#505050" title FILE_NAME(i)
+     for [i = 1:NKEYFILES] keyentry with boxes fs pattern FILL(FILE_AT(i)) lc rgb "#505050" title FILE_NAME(i) \
+     @OTHERS

@@ -52,3 +52,11 @@ NKEYFILES = (NFILES > 1) ? NFILES : 0
 # runs no times (for [i = 2:1]).
 FILE_AT(i) = (i >= 1 && i <= NFILES) ? FILE_NO[i] : 0
 FILE_NAME(i) = (i >= 1 && i <= NFILES) ? FILE_LABEL[i] : ""
+# Clustered figures draw the first file's bars with the series titles, then
+# every other file's with one flat loop over k = series x file (a nested
+# loop whose inner range is empty still runs once in gnuplot 5.4):
+# series SERIES_OF(k) (from 0), file FILE_OF(k) (from 2), for k in
+# [0, NSERIES * (NFILES - 1) - 1].
+M_FILES = (NFILES > 1) ? NFILES - 1 : 1
+SERIES_OF(k) = int(k / M_FILES)
+FILE_OF(k) = 2 + k % M_FILES

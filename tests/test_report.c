@@ -40,6 +40,14 @@ static char *slurp(const char *path)
 	return b.s;
 }
 
+/* A file of a report, whole. */
+static char *slurp_out(const char *dir, const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return slurp(path);
+}
+
 static bool exists(const char *dir, const char *name)
 {
 	char p[1024];
@@ -49,6 +57,14 @@ static bool exists(const char *dir, const char *name)
 	if (!ok)
 		fprintf(stderr, "missing or empty: %s\n", p);
 	return ok;
+}
+
+/* Whether dir/name is absent (a figure left out). */
+static bool absent(const char *dir, const char *name)
+{
+	char p[1024];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return access(p, F_OK) != 0;
 }
 
 /* Width and height of a PNG from its IHDR chunk; false when it is not a PNG. */
@@ -146,7 +162,7 @@ static size_t check_html(const char *dir)
 		CHECK_EQ_U64(pw, strtoul(wbuf, NULL, 10));
 		CHECK_EQ_U64(ph, strtoul(hbuf, NULL, 10));
 		CHECK_EQ_U64(pw, ZC_REPORT_FIG_WIDTH);
-		CHECK(ph == ZC_REPORT_FIG_HEIGHT || ph == ZC_REPORT_NOTE_HEIGHT);
+		CHECK_EQ_U64(ph, ZC_REPORT_FIG_HEIGHT);
 		imgs++;
 	}
 	size_t refs = 0;
@@ -266,14 +282,17 @@ static void test_full_sample(void)
 	REPORT_OK(out, files);
 	snprintf(name, sizeof name, "%s/index.html\n", out);
 	CHECK(strcmp(res.out, name) == 0);
-	static const char *const top[] = {"index.html",	     "summary.md",    "data/render.sh",
-					  "plots/common.gp", "plots/bars.gp", "plots/throughput.gp"};
+	static const char *const top[] = {
+		"index.html",	      "summary.md", "data/render.sh", "plots/common.gp", "plots/strategy_bars.gp",
+		"plots/throughput.gp"};
 	for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
 		CHECK(exists(out, top[i]));
 	char w[16][64];
 	size_t nw = workloads_of(file, w, 16);
 	CHECK(nw >= 2);
-	static const char *const kinds[] = {"throughput", "syscalls", "ctxsw", "cpu", "crossing", "perf", "victim"};
+	/* Drawn: every figure with something measured. The victim figure has
+	 * nothing (no --victim): left out, with a line saying why. */
+	static const char *const kinds[] = {"throughput", "syscalls", "ctxsw", "cpu", "crossing", "perf"};
 	for (size_t i = 0; i < nw; i++) {
 		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 			static const char *const ext[] = {"png", "svg"};
@@ -286,13 +305,50 @@ static void test_full_sample(void)
 			snprintf(name, sizeof name, "%s-%s.svg", kinds[k], w[i]);
 			CHECK(file_has(out, name, "<svg"));
 		}
-		/* The summary table and figures of each workload are on the page. */
-		snprintf(name, sizeof name, "<h2>Workload %s</h2>", w[i]);
+		snprintf(name, sizeof name, "victim-%s.png", w[i]);
+		CHECK(absent(out, name));
+		/* The summary table and figures of each workload are on the page,
+		 * collapsed under the answer. */
+		snprintf(name, sizeof name, "<h2>Workload %s: detail</h2>\n<details>", w[i]);
 		CHECK(file_has(out, "index.html", name));
-		snprintf(name, sizeof name, "## %s\n", w[i]);
+		snprintf(name, sizeof name, "\n### %s\n", w[i]);
+		CHECK(file_has(out, "summary.md", name));
+		snprintf(name, sizeof name, "<details><summary>%s: medians per metric</summary>", w[i]);
 		CHECK(file_has(out, "summary.md", name));
 	}
-	CHECK(check_html(out) == nw * 7);
+	CHECK(check_html(out) == nw * 6);
+	CHECK_EQ_U64(count_in(out, "index.html",
+			      "<b>No figure</b> &middot; Cache pollution seen by a victim: not measured (it runs "
+			      "only with zcbench run --victim N)."),
+		     nw);
+	/* No verdicts in this older file: said, nothing computed instead. */
+	CHECK_EQ_U64(count_in(out, "index.html", "No verdicts in this file (older zcbench)"), nw);
+	CHECK_EQ_U64(count_in(out, "summary.md", "No verdicts in this file (older zcbench)."), nw);
+	CHECK(file_lacks(out, "index.html", "<b>Price of control</b><br>"));
+	CHECK(file_has(out, "index.html", "no warnings array in this file (older zcbench)"));
+	/* The answer opens the page: before the warnings, the detail and the machines. */
+	char *html = slurp_out(out, "index.html");
+	CHECK(html != NULL);
+	if (html) {
+		const char *answer = strstr(html, "<section id=\"answer\">"), *warn = strstr(html, "id=\"warnings\"");
+		const char *detail = strstr(html, "<section id=\"w1\">"), *hosts = strstr(html, "id=\"hosts\"");
+		CHECK(answer && warn && detail && hosts && answer < warn && warn < detail && detail < hosts);
+		free(html);
+	}
+	/* The io_uring cells' bytes crossing were not measured (0 in every
+	 * direction in this older file): not drawn as zero bars, the note says why. */
+	snprintf(name, sizeof name, "data/crossing-%s.dat", w[0]);
+	CHECK(file_lacks(out, name, "\"io_uring\""));
+	CHECK(file_has(out, "data/render.sh", "Not drawn, not measured: io_uring ("));
+	/* task_clock (ns) is the CPU figure, not a bar among the counts. */
+	snprintf(name, sizeof name, "data/perf-%s.dat", w[0]);
+	CHECK(file_lacks(out, name, "task_clock"));
+	CHECK(file_has(out, name, "\"page_faults\""));
+	snprintf(name, sizeof name, "data/cpu-%s.dat", w[0]);
+	CHECK(file_has(out, name, "perf task clock"));
+	/* The syscall axis covers every value: the script starts it a decade
+	 * below the smallest one's. */
+	CHECK(file_has(out, "plots/syscalls.gp", "floor(log10(STATS_min)) - 1"));
 	/* This machine has no PMU: the page and the perf figures say so. */
 	CHECK(file_has(out, "index.html", "not measured on this machine"));
 	CHECK(file_has(out, "data/render.sh", "cycles, instructions"));
@@ -302,6 +358,9 @@ static void test_full_sample(void)
 	CHECK(file_has(out, "index.html", "Skipped and failed cells"));
 	CHECK(file_has(out, "summary.md", "# zcbench report"));
 	CHECK(file_has(out, "summary.md", "| readwrite | sees |"));
+	CHECK(file_has(out, "summary.md", "GB/s = 10⁹ bytes/s"));
+	CHECK(file_lacks(out, "index.html", "10^9"));
+	CHECK(file_lacks(out, "plots/throughput.gp", "10^9"));
 	/* No cell has summary.shutdown: no shutdown section, figure or note. */
 	CHECK(file_lacks(out, "index.html", "Shutdown"));
 	CHECK(file_lacks(out, "index.html", "shutdown-"));
@@ -323,6 +382,8 @@ static void test_full_sample(void)
 	CHECK(file_has(out, name, "# zcbench report data: "));
 	CHECK(file_has(out, name, "\n# block 2\n1 0 "));
 	CHECK(file_has(out, name, " \"readwrite\"\n"));
+	/* Without verdicts the bars go fastest first: mmap leads file-tcp here. */
+	CHECK(file_has(out, name, "# block 0: x tics: x_centre \"strategy\"\n1 \"mmap\"\n2 \"readwrite\"\n"));
 }
 
 /* A file without any counter (probes off) renders and says what is missing. */
@@ -338,13 +399,11 @@ static void test_no_counters(void)
 	CHECK(nw >= 1);
 	check_html(out);
 	for (size_t i = 0; i < nw; i++) {
+		/* Nothing measured: no figure, one line saying why. */
 		static const char *const notes[] = {"syscalls", "crossing", "perf", "victim"};
 		for (size_t k = 0; k < 4; k++) {
-			snprintf(name, sizeof name, "data/%s-%s.dat", notes[k], w[i]);
-			CHECK(file_has(out, name, "not measured on this machine"));
-			snprintf(name, sizeof name, "%s/%s-%s.png", out, notes[k], w[i]);
-			uint32_t pw, ph;
-			CHECK(png_size(name, &pw, &ph) && ph == ZC_REPORT_NOTE_HEIGHT);
+			snprintf(name, sizeof name, "%s-%s.png", notes[k], w[i]);
+			CHECK(absent(out, name));
 		}
 		/* Context switches still come from getrusage. */
 		snprintf(name, sizeof name, "%s/ctxsw-%s.png", out, w[i]);
@@ -352,6 +411,17 @@ static void test_no_counters(void)
 		CHECK(png_size(name, &pw, &ph) && ph == ZC_REPORT_FIG_HEIGHT);
 	}
 	CHECK(file_has(out, "index.html", "--no-probes"));
+	CHECK_EQ_U64(
+		count_in(out, "index.html", "<b>No figure</b> &middot; Syscalls per GiB: not measured (eBPF probe "),
+		nw);
+	CHECK_EQ_U64(count_in(out, "index.html",
+			      "<b>No figure</b> &middot; Bytes crossing the user/kernel boundary: not measured (eBPF "
+			      "probe "),
+		     nw);
+	/* No task clock either: the CPU figure is getrusage's, and says it is coarse. */
+	snprintf(name, sizeof name, "data/cpu-%s.dat", w[0]);
+	CHECK(file_has(out, name, "getrusage: coarse"));
+	CHECK(file_has(out, "data/render.sh", "Coarse: getrusage counts CPU time in scheduler ticks"));
 }
 
 /* Every perf counter unavailable, hardware and software: made from the sample. */
@@ -390,12 +460,10 @@ static void test_all_perf_unavailable(void)
 	char w[16][64];
 	size_t nw = workloads_of(mod, w, 16);
 	for (size_t i = 0; i < nw; i++) {
-		snprintf(name, sizeof name, "data/perf-%s.dat", w[i]);
-		CHECK(file_has(out, name, "not measured on this machine (test: no PMU here)"));
-		snprintf(name, sizeof name, "%s/perf-%s.png", out, w[i]);
-		uint32_t pw, ph;
-		CHECK(png_size(name, &pw, &ph) && pw == ZC_REPORT_FIG_WIDTH && ph == ZC_REPORT_NOTE_HEIGHT);
+		snprintf(name, sizeof name, "perf-%s.png", w[i]);
+		CHECK(absent(out, name));
 	}
+	CHECK_EQ_U64(count_in(out, "index.html", "<b>No figure</b> &middot; perf event counts: "), nw);
 	CHECK(file_has(out, "index.html", "test: no PMU here"));
 	check_html(out);
 }
@@ -493,8 +561,9 @@ static void test_shutdown(void)
 		snprintf(name, sizeof name, "### Shutdown: %s\n", w[i]);
 		CHECK(file_has(out, "summary.md", name));
 	}
-	/* Every figure is on the page: the shutdown ones beside the others. */
-	CHECK(check_html(out) == nw * 9);
+	/* Every figure is on the page: the shutdown ones beside the others
+	 * (the victim figure has nothing measured: a line instead). */
+	CHECK(check_html(out) == nw * 8);
 	CHECK(file_has(out, "data/shutdown-file-tcp.dat", "\"killed 3/3\""));
 	CHECK(file_has(out, "data/shutdown-file-tcp.dat", " #1: checkpoint 100 ms\"\n"));
 	CHECK(file_has(out, "data/shutdown-file-tcp.dat", " #2: no deadlines, kill after 500 ms\"\n"));
@@ -542,10 +611,12 @@ static void test_shutdown(void)
 	snprintf(out, sizeof out, "%s/shutdown-blind", tmp);
 	const char *one[] = {blind, NULL};
 	REPORT_OK(out, one);
-	CHECK(check_html(out) >= 2);
+	CHECK(check_html(out) == 1); /* the time figure; no cell has a throughput */
 	CHECK(png_is(out, "shutdown-time-file-tcp.png", ZC_REPORT_FIG_WIDTH, ZC_REPORT_FIG_HEIGHT));
-	CHECK(png_is(out, "shutdown-bytes-file-tcp.png", ZC_REPORT_FIG_WIDTH, ZC_REPORT_NOTE_HEIGHT));
-	CHECK(file_has(out, "data/shutdown-bytes-file-tcp.dat", "every signalled run was killed"));
+	CHECK(absent(out, "shutdown-bytes-file-tcp.png"));
+	CHECK(file_has(out, "index.html",
+		       "<b>No figure</b> &middot; Bytes in flight, drained and stranded: not measured, every "
+		       "signalled run was killed"));
 	CHECK(file_has(out, "index.html", "<td class=\"n bad\">3 of 3</td>"));
 	snprintf(script, sizeof script, "%s/data/render.sh", out);
 	CHECK(run_cmd(sh, &res) == 0 && res.status == 0 && res.err[0] == 0);
@@ -687,6 +758,206 @@ static void unit_dir_for(void)
 	CHECK(strcmp(buf, "r-report") == 0);
 }
 
+/* A result file with the top-level verdicts and warnings (the contract in
+ * results/SCHEMA.md) made from sample-all.json: per workload every ok cell
+ * against readwrite, ratio = median over readwrite's median, interval
+ * +-10%, rank by ratio. kernel: the release to write. */
+static void make_verdicts_file(const char *path, const char *kernel)
+{
+	char file[512];
+	sample("sample-all.json", file, sizeof file);
+	json_t *doc = json_load_file(file, 0, NULL);
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	json_object_set_new(json_object_get(doc, "host"), "kernel_release", json_string(kernel));
+	json_t *results = json_object_get(doc, "results"), *verdicts = json_array();
+	static const char *const wls[] = {"file-tcp", "file-file"};
+	for (size_t w = 0; w < 2; w++) {
+		double base = 0;
+		for (size_t i = 0; i < json_array_size(results); i++) {
+			json_t *c = json_array_get(results, i);
+			if (strcmp(json_string_value(json_object_get(c, "workload")), wls[w]) == 0 &&
+			    strcmp(json_string_value(json_object_get(c, "strategy")), "readwrite") == 0)
+				base = json_number_value(json_object_get(
+					json_object_get(json_object_get(c, "summary"), "throughput_bps"), "median"));
+		}
+		size_t first = json_array_size(verdicts);
+		for (size_t i = 0; i < json_array_size(results); i++) {
+			json_t *c = json_array_get(results, i);
+			const char *st = json_string_value(json_object_get(c, "strategy"));
+			if (strcmp(json_string_value(json_object_get(c, "workload")), wls[w]) != 0)
+				continue;
+			double m = json_number_value(json_object_get(
+				json_object_get(json_object_get(c, "summary"), "throughput_bps"), "median"));
+			double ratio = m / base;
+			bool self = strcmp(st, "readwrite") == 0;
+			double lo = self ? 1 : ratio * 0.9, hi = self ? 1 : ratio * 1.1;
+			bool decided = !self && !(lo <= 1 && hi >= 1);
+			json_t *params = json_deep_copy(json_object_get(c, "params"));
+			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:O,s:O,s:o,s:O,s:f,s:f,s:f,s:f,s:s,s:b,s:o,s:i}",
+					      "workload", wls[w], "strategy", st, "baseline", "readwrite", "metric",
+					      "throughput", "chunk_bytes", json_object_get(params, "chunk_bytes"),
+					      "size_bytes", json_object_get(params, "size_bytes"), "params", params,
+					      "sees_data", json_object_get(c, "sees_data"), "ratio", ratio, "ci_low",
+					      lo, "ci_high", hi, "ci_level", 0.9609, "ci_method", "sign-exact",
+					      "decided", decided, "faster",
+					      decided ? json_boolean(ratio > 1) : json_null(), "rounds", 9);
+			json_array_append_new(verdicts, v);
+		}
+		/* Ranks by ratio within the workload. */
+		for (size_t i = first; i < json_array_size(verdicts); i++) {
+			json_t *v = json_array_get(verdicts, i);
+			double me = json_number_value(json_object_get(v, "ratio"));
+			int rank = 1;
+			for (size_t k = first; k < json_array_size(verdicts); k++)
+				rank += json_number_value(json_object_get(json_array_get(verdicts, k), "ratio")) > me;
+			json_object_set_new(v, "rank", json_integer(rank));
+		}
+	}
+	json_object_set_new(doc, "verdicts", verdicts);
+	json_object_set_new(
+		doc, "warnings",
+		json_pack("[{s:s,s:s}]", "code", "bimodal", "message", "test: runs fall into two clusters"));
+	json_object_set_new(json_array_get(results, 3), "warnings",
+			    json_pack("[{s:s,s:s}]", "code", "drift", "message", "test: rounds drifted"));
+	CHECK(json_dump_file(doc, path, 0) == 0);
+	json_decref(doc);
+}
+
+/* The median throughput of a strategy in a workload of sample-all.json. */
+static double sample_median(const char *workload, const char *strategy)
+{
+	char file[512];
+	sample("sample-all.json", file, sizeof file);
+	json_t *doc = json_load_file(file, 0, NULL);
+	double m = 0;
+	json_t *results = json_object_get(doc, "results");
+	for (size_t i = 0; i < json_array_size(results); i++) {
+		json_t *c = json_array_get(results, i);
+		if (strcmp(json_string_value(json_object_get(c, "workload")), workload) == 0 &&
+		    strcmp(json_string_value(json_object_get(c, "strategy")), strategy) == 0)
+			m = json_number_value(json_object_get(
+				json_object_get(json_object_get(c, "summary"), "throughput_bps"), "median"));
+	}
+	json_decref(doc);
+	return m;
+}
+
+/* The answer: ranked verdicts, the price of control with its interval, the
+ * warnings, the bars in the verdicts' order. */
+static void test_verdicts(void)
+{
+	char file[128], out[128], name[512];
+	snprintf(file, sizeof file, "%s/verdicts.json", tmp);
+	make_verdicts_file(file, "6.18.44-test");
+	snprintf(out, sizeof out, "%s/verdicts", tmp);
+	const char *files[] = {file, NULL};
+	REPORT_OK(out, files);
+	check_html(out);
+	/* file-file: splice is fastest (rank 1), readwrite the baseline. */
+	CHECK(file_has(out, "index.html", "<td class=\"rank\">1</td><td class=\"who\" title=\"splice\">splice"));
+	CHECK(file_has(out, "index.html", "<td class=\"what na\">baseline</td>"));
+	CHECK(file_has(out, "data/throughput-file-file.dat",
+		       "# block 0: x tics: x_centre \"strategy\"\n1 \"splice\"\n2 \"copy_file_range\"\n"));
+	/* The price of control, computed here the same way: best seeing (mmap)
+	 * over best blind (splice in file-file, sendfile in file-tcp). */
+	static const char *const wl[] = {"file-file", "file-tcp"}, *const blind[] = {"splice", "sendfile"};
+	for (size_t w = 0; w < 2; w++) {
+		double base = sample_median(wl[w], "readwrite");
+		double s = sample_median(wl[w], "mmap") / base, b = sample_median(wl[w], blind[w]) / base;
+		char want[256];
+		snprintf(want, sizeof want,
+			 "<td class=\"n\">%.2f&times;<br><span class=\"small\">%.2f&ndash;%.2f, &ge;92%%</span>", s / b,
+			 s * 0.9 / (b * 1.1), s * 1.1 / (b * 0.9));
+		CHECK(file_has(out, "index.html", want));
+		snprintf(want, sizeof want,
+			 "**Price of control:** mmap (best seeing) runs at **%.2f×** the throughput of %s (best blind)",
+			 s / b, blind[w]);
+		CHECK(file_has(out, "summary.md", want));
+	}
+	CHECK(file_has(out, "index.html", "seeing the bytes costs 26% of the throughput"));
+	CHECK_EQ_U64(count_in(out, "index.html", "<b>Price of control</b><br>"), 2);
+	CHECK(file_has(out, "index.html",
+		       "chunk per strategy (in its row) · 16 MiB per run · ratios against readwrite · 9 paired rounds "
+		       "· intervals: sign-exact at 96.1%"));
+	CHECK(file_lacks(out, "index.html", "No verdicts in this file"));
+	/* Warnings, the file's and a cell's, with their codes. */
+	CHECK(file_has(out, "index.html", "<li>test: runs fall into two clusters <code>bimodal</code></li>"));
+	CHECK(file_has(out, "index.html",
+		       "<li><b>file-tcp / sendfile</b>: test: rounds drifted <code>drift</code></li>"));
+	CHECK(file_has(out, "summary.md", "- **file-tcp / sendfile**: test: rounds drifted (`drift`)"));
+	CHECK(file_has(out, "summary.md", "| 1 | splice (1 MiB) | blind | 2.59× |"));
+	/* The first screen answers: the verdicts come before anything else. */
+	char *html = slurp_out(out, "index.html");
+	if (html) {
+		const char *main_at = strstr(html, "<main>"), *first_h2 = strstr(html, "<h2>");
+		CHECK(main_at && first_h2 && strncmp(first_h2, "<h2>Which strategy, per workload</h2>", 37) == 0);
+		free(html);
+	}
+
+	/* Two kernels with verdicts: bars by strategy, one per file, and compare's verdicts. */
+	char file2[128];
+	snprintf(file2, sizeof file2, "%s/verdicts2.json", tmp);
+	make_verdicts_file(file2, "6.1.0-test");
+	snprintf(out, sizeof out, "%s/verdicts-two", tmp);
+	const char *two[] = {file, file2, NULL};
+	REPORT_OK(out, two);
+	check_html(out);
+	CHECK_EQ_U64(count_in(out, "data/throughput-file-file.dat", "\"splice\""), 1);
+	CHECK(file_has(out, "data/throughput-file-file.dat", "\n1 \"6.18.44-test\"\n2 \"6.1.0-test\"\n"));
+	/* splice's two bars side by side, the first file's first. */
+	snprintf(name, sizeof name, "\n# block 2\n1 1 %.6g", sample_median("file-file", "splice") / 1e9);
+	CHECK(file_has(out, "data/throughput-file-file.dat", name));
+	CHECK(file_has(out, "data/throughput-file-file.dat", "\n2 1 "));
+	CHECK_EQ_U64(count_in(out, "index.html", "<table class=\"cmp\">"), 2);
+	CHECK(file_has(out, "index.html", "<tr><td>splice/file-file</td><td>2</td><td class=\"n\">+0.0%</td>"));
+	CHECK(file_has(out, "summary.md", "| splice/file-file | 2 | +0.0% |"));
+	CHECK(file_has(out, "index.html", "<h4>File 2: 6.1.0-test</h4>"));
+	char script[256];
+	snprintf(script, sizeof script, "%s/data/render.sh", out);
+	char *sh[] = {"/bin/sh", script, NULL};
+	CHECK(run_cmd(sh, &res) == 0 && res.status == 0 && res.err[0] == 0);
+}
+
+/* Issue 10: any string of a result file reaches gnuplot safely: a newline,
+ * a % (gnuplot reads tic labels as formats), a quote, an escape byte. */
+static void test_hostile_strings(void)
+{
+	char file[512], mod[128], out[128];
+	sample("sample-all.json", file, sizeof file);
+	json_t *doc = json_load_file(file, 0, NULL);
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	json_t *results = json_object_get(doc, "results");
+	json_object_set_new(json_object_get(doc, "host"), "kernel_release", json_string("6.1%s\nx\"y"));
+	json_object_set_new(json_array_get(results, 0), "strategy", json_string("rw%s\n%d\\"));
+	json_object_set_new(json_array_get(results, 0), "workload", json_string("file-tcp\n%x"));
+	json_object_set_new(json_array_get(results, 1), "path", json_string("p%n\nq\x1b[31m"));
+	json_object_set_new(json_object_get(json_array_get(results, 3), "params"), "alloc", json_string("a%n\nb\"c"));
+	json_object_set_new(json_array_get(results, 2), "reason", json_string("r\x1b[31m%"));
+	snprintf(mod, sizeof mod, "%s/hostile.json", tmp);
+	CHECK(json_dump_file(doc, mod, 0) == 0);
+	json_decref(doc);
+	snprintf(out, sizeof out, "%s/hostile", tmp);
+	const char *files[] = {mod, NULL};
+	REPORT_OK(out, files);
+	check_html(out);
+	/* The workload's name becomes a safe file name; the labels stay one
+	 * line each, % doubled where gnuplot reads a format. */
+	CHECK(file_has(out, "data/throughput-file-tcp__x.dat", "\"rw%%s %%d/\"\n"));
+	CHECK(file_has(out, "data/throughput-file-tcp__x.dat", "# zcbench report data: file-tcp %x: throughput"));
+	CHECK(file_has(out, "index.html", "rw%s\n%d\\"));
+	char script[256];
+	snprintf(script, sizeof script, "%s/data/render.sh", out);
+	char *sh[] = {"/bin/sh", script, NULL};
+	CHECK(run_cmd(sh, &res) == 0 && res.status == 0);
+	if (res.err[0])
+		fprintf(stderr, "render.sh said:\n%s\n", res.err);
+	CHECK(res.err[0] == 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -709,6 +980,8 @@ int main(int argc, char **argv)
 	test_no_counters();
 	test_all_perf_unavailable();
 	test_two_files();
+	test_verdicts();
+	test_hostile_strings();
 	test_sweep_and_hyperfine();
 	test_shutdown();
 	test_odd_cells();

@@ -6,10 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Figure sizes in pixels: every PNG and SVG of a report is one of these. */
+/* Figure size in pixels: every PNG and SVG of a report has it. */
 #define ZC_REPORT_FIG_WIDTH   960
 #define ZC_REPORT_FIG_HEIGHT  540
-#define ZC_REPORT_NOTE_HEIGHT 180 /* a figure that only says what was not measured */
 
 /* Return values of zc_report_run. */
 #define ZC_REPORT_OK	    0
