@@ -1,4 +1,6 @@
-# bars.gp: the x axis every bar figure shares. Loaded after common.gp.
+# bars.gp: the x axis of the shutdown figures (shutdown.gp), whose groups are
+# result files (the workload figures use strategy_bars.gp). Loaded after
+# common.gp.
 #
 # The data file's first two blocks (blocks are separated by two blank lines):
 #   block 0   x_centre "kernel release"   one row per result file: labels on the top axis

@@ -17,6 +17,7 @@
 #include "check.h"
 #include "harness/report/report.h"
 #include "harness/util.h"
+#include "report_fixture.h"
 #include "run_cmd.h"
 
 static const char *bin, *samples;
@@ -758,99 +759,13 @@ static void unit_dir_for(void)
 	CHECK(strcmp(buf, "r-report") == 0);
 }
 
-/* A result file with the top-level verdicts and warnings (the contract in
- * results/SCHEMA.md) made from sample-all.json: per workload every ok cell
- * against readwrite, ratio = median over readwrite's median, interval
- * +-10%, rank by ratio. kernel: the release to write. */
-static void make_verdicts_file(const char *path, const char *kernel)
-{
-	char file[512];
-	sample("sample-all.json", file, sizeof file);
-	json_t *doc = json_load_file(file, 0, NULL);
-	CHECK(doc != NULL);
-	if (!doc)
-		return;
-	json_object_set_new(json_object_get(doc, "host"), "kernel_release", json_string(kernel));
-	json_t *results = json_object_get(doc, "results"), *verdicts = json_array();
-	static const char *const wls[] = {"file-tcp", "file-file"};
-	for (size_t w = 0; w < 2; w++) {
-		double base = 0;
-		for (size_t i = 0; i < json_array_size(results); i++) {
-			json_t *c = json_array_get(results, i);
-			if (strcmp(json_string_value(json_object_get(c, "workload")), wls[w]) == 0 &&
-			    strcmp(json_string_value(json_object_get(c, "strategy")), "readwrite") == 0)
-				base = json_number_value(json_object_get(
-					json_object_get(json_object_get(c, "summary"), "throughput_bps"), "median"));
-		}
-		size_t first = json_array_size(verdicts);
-		for (size_t i = 0; i < json_array_size(results); i++) {
-			json_t *c = json_array_get(results, i);
-			const char *st = json_string_value(json_object_get(c, "strategy"));
-			if (strcmp(json_string_value(json_object_get(c, "workload")), wls[w]) != 0)
-				continue;
-			double m = json_number_value(json_object_get(
-				json_object_get(json_object_get(c, "summary"), "throughput_bps"), "median"));
-			double ratio = m / base;
-			bool self = strcmp(st, "readwrite") == 0;
-			double lo = self ? 1 : ratio * 0.9, hi = self ? 1 : ratio * 1.1;
-			bool decided = !self && !(lo <= 1 && hi >= 1);
-			json_t *params = json_deep_copy(json_object_get(c, "params"));
-			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:O,s:O,s:o,s:O,s:f,s:f,s:f,s:f,s:s,s:b,s:o,s:i}",
-					      "workload", wls[w], "strategy", st, "baseline", "readwrite", "metric",
-					      "throughput", "chunk_bytes", json_object_get(params, "chunk_bytes"),
-					      "size_bytes", json_object_get(params, "size_bytes"), "params", params,
-					      "sees_data", json_object_get(c, "sees_data"), "ratio", ratio, "ci_low",
-					      lo, "ci_high", hi, "ci_level", 0.9609, "ci_method", "sign-exact",
-					      "decided", decided, "faster",
-					      decided ? json_boolean(ratio > 1) : json_null(), "rounds", 9);
-			json_array_append_new(verdicts, v);
-		}
-		/* Ranks by ratio within the workload. */
-		for (size_t i = first; i < json_array_size(verdicts); i++) {
-			json_t *v = json_array_get(verdicts, i);
-			double me = json_number_value(json_object_get(v, "ratio"));
-			int rank = 1;
-			for (size_t k = first; k < json_array_size(verdicts); k++)
-				rank += json_number_value(json_object_get(json_array_get(verdicts, k), "ratio")) > me;
-			json_object_set_new(v, "rank", json_integer(rank));
-		}
-	}
-	json_object_set_new(doc, "verdicts", verdicts);
-	json_object_set_new(
-		doc, "warnings",
-		json_pack("[{s:s,s:s}]", "code", "bimodal", "message", "test: runs fall into two clusters"));
-	json_object_set_new(json_array_get(results, 3), "warnings",
-			    json_pack("[{s:s,s:s}]", "code", "drift", "message", "test: rounds drifted"));
-	CHECK(json_dump_file(doc, path, 0) == 0);
-	json_decref(doc);
-}
-
-/* The median throughput of a strategy in a workload of sample-all.json. */
-static double sample_median(const char *workload, const char *strategy)
-{
-	char file[512];
-	sample("sample-all.json", file, sizeof file);
-	json_t *doc = json_load_file(file, 0, NULL);
-	double m = 0;
-	json_t *results = json_object_get(doc, "results");
-	for (size_t i = 0; i < json_array_size(results); i++) {
-		json_t *c = json_array_get(results, i);
-		if (strcmp(json_string_value(json_object_get(c, "workload")), workload) == 0 &&
-		    strcmp(json_string_value(json_object_get(c, "strategy")), strategy) == 0)
-			m = json_number_value(json_object_get(
-				json_object_get(json_object_get(c, "summary"), "throughput_bps"), "median"));
-	}
-	json_decref(doc);
-	return m;
-}
-
 /* The answer: ranked verdicts, the price of control with its interval, the
  * warnings, the bars in the verdicts' order. */
 static void test_verdicts(void)
 {
 	char file[128], out[128], name[512];
 	snprintf(file, sizeof file, "%s/verdicts.json", tmp);
-	make_verdicts_file(file, "6.18.44-test");
+	CHECK(zc_fixture_verdicts(samples, file, "6.18.44-test") == 0);
 	snprintf(out, sizeof out, "%s/verdicts", tmp);
 	const char *files[] = {file, NULL};
 	REPORT_OK(out, files);
@@ -864,11 +779,12 @@ static void test_verdicts(void)
 	 * over best blind (splice in file-file, sendfile in file-tcp). */
 	static const char *const wl[] = {"file-file", "file-tcp"}, *const blind[] = {"splice", "sendfile"};
 	for (size_t w = 0; w < 2; w++) {
-		double base = sample_median(wl[w], "readwrite");
-		double s = sample_median(wl[w], "mmap") / base, b = sample_median(wl[w], blind[w]) / base;
+		double base = zc_fixture_median(samples, wl[w], "readwrite");
+		double s = zc_fixture_median(samples, wl[w], "mmap") / base,
+		       b = zc_fixture_median(samples, wl[w], blind[w]) / base;
 		char want[256];
 		snprintf(want, sizeof want,
-			 "<td class=\"n\">%.2f&times;<br><span class=\"small\">%.2f&ndash;%.2f, &ge;92%%</span>", s / b,
+			 "<td class=\"n\">%.2f&times;<br><span class=\"small\">%.2f&ndash;%.2f</span>", s / b,
 			 s * 0.9 / (b * 1.1), s * 1.1 / (b * 0.9));
 		CHECK(file_has(out, "index.html", want));
 		snprintf(want, sizeof want,
@@ -876,7 +792,7 @@ static void test_verdicts(void)
 			 s / b, blind[w]);
 		CHECK(file_has(out, "summary.md", want));
 	}
-	CHECK(file_has(out, "index.html", "seeing the bytes costs 26% of the throughput"));
+	CHECK(file_has(out, "index.html", "seeing the bytes costs 26%<br><span class=\"small\">interval &ge;92% (Bonferroni)</span>"));
 	CHECK_EQ_U64(count_in(out, "index.html", "<b>Price of control</b><br>"), 2);
 	CHECK(file_has(out, "index.html",
 		       "chunk per strategy (in its row) · 16 MiB per run · ratios against readwrite · 9 paired rounds "
@@ -899,7 +815,7 @@ static void test_verdicts(void)
 	/* Two kernels with verdicts: bars by strategy, one per file, and compare's verdicts. */
 	char file2[128];
 	snprintf(file2, sizeof file2, "%s/verdicts2.json", tmp);
-	make_verdicts_file(file2, "6.1.0-test");
+	CHECK(zc_fixture_verdicts(samples, file2, "6.1.0-test") == 0);
 	snprintf(out, sizeof out, "%s/verdicts-two", tmp);
 	const char *two[] = {file, file2, NULL};
 	REPORT_OK(out, two);
@@ -907,7 +823,7 @@ static void test_verdicts(void)
 	CHECK_EQ_U64(count_in(out, "data/throughput-file-file.dat", "\"splice\""), 1);
 	CHECK(file_has(out, "data/throughput-file-file.dat", "\n1 \"6.18.44-test\"\n2 \"6.1.0-test\"\n"));
 	/* splice's two bars side by side, the first file's first. */
-	snprintf(name, sizeof name, "\n# block 2\n1 1 %.6g", sample_median("file-file", "splice") / 1e9);
+	snprintf(name, sizeof name, "\n# block 2\n1 1 %.6g", zc_fixture_median(samples, "file-file", "splice") / 1e9);
 	CHECK(file_has(out, "data/throughput-file-file.dat", name));
 	CHECK(file_has(out, "data/throughput-file-file.dat", "\n2 1 "));
 	CHECK_EQ_U64(count_in(out, "index.html", "<table class=\"cmp\">"), 2);

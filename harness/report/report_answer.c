@@ -171,41 +171,45 @@ static const char *row_label(const struct zc_report *r, const struct zc_rverdict
 	return v->cell >= 0 ? r->cells[v->cell].label : v->strategy;
 }
 
+/* The price of control as the verdict table's last row, on the same track
+ * (so its bar reads on the same scale), or a line saying why there is none. */
 static void price_html(struct zc_sbuf *b, const struct zc_report *r, size_t f, size_t w, const struct track *t)
 {
 	struct zc_price p;
 	zc_price_of_control(r, f, w, &p);
 	if (!p.ok) {
-		zc_sb_puts(b, "<p class=\"na\">");
+		zc_sb_puts(b, "<tr class=\"price\"><td class=\"rank\"></td><td colspan=\"5\" class=\"na\">");
 		zc_sb_html(b, p.why);
-		zc_sb_puts(b, ".</p>\n");
+		zc_sb_puts(b, ".</td></tr>\n");
 		return;
 	}
 	const struct zc_rverdict *s = &r->verdicts[p.seeing], *bl = &r->verdicts[p.blind];
 	char rt[32], lo[32], hi[32];
 	fmt_ratio(rt, sizeof rt, p.ratio);
-	zc_sb_puts(b, "<table class=\"verdicts price\"><tr><td class=\"rank\"></td><td class=\"who\"><b>Price of "
-		      "control</b><br><span class=\"small\">");
+	zc_sb_puts(b, "<tr class=\"price\"><td class=\"rank\"></td><td class=\"who\"><b>Price of control</b><br>"
+		      "<span class=\"small\">");
 	zc_sb_html(b, row_label(r, s));
-	zc_sb_puts(b, " / ");
+	zc_sb_puts(b, " over ");
 	zc_sb_html(b, row_label(r, bl));
-	zc_sb_puts(b, "</span></td><td></td>");
+	zc_sb_puts(b, "</span></td><td><span class=\"tag sees\">sees</span><br><span class=\"tag blind\">blind</span></td>");
 	bar(b, t, -1, p.ratio, p.has_interval, p.lo, p.hi); /* grey: neither kind, a quotient of both */
 	zc_sb_printf(b, "<td class=\"n\">%s&times;", rt);
 	if (p.has_interval) {
 		fmt_ratio(lo, sizeof lo, p.lo);
 		fmt_ratio(hi, sizeof hi, p.hi);
-		zc_sb_printf(b, "<br><span class=\"small\">%s&ndash;%s, &ge;%.0f%%</span>", lo, hi, p.level * 100);
+		zc_sb_printf(b, "<br><span class=\"small\">%s&ndash;%s</span>", lo, hi);
 	}
 	zc_sb_puts(b, "</td><td class=\"what\">");
 	if (p.ratio < 1)
-		zc_sb_printf(b, "seeing the bytes costs %.0f%% of the throughput", (1 - p.ratio) * 100);
+		zc_sb_printf(b, "seeing the bytes costs %.0f%%", (1 - p.ratio) * 100);
 	else
-		zc_sb_printf(b, "seeing the bytes costs nothing here: the best seeing strategy is %.0f%% %s",
-			     fabs(p.ratio - 1) * 100, p.ratio >= 1 ? "faster" : "slower");
-	if (p.has_interval && p.lo <= 1 && p.hi >= 1)
-		zc_sb_puts(b, " <span class=\"warn\">(the interval holds 1: not decided)</span>");
-	zc_sb_puts(b, "</td></tr></table>\n");
+		zc_sb_printf(b, "seeing costs nothing: %.0f%% faster", (p.ratio - 1) * 100);
+	if (p.has_interval) {
+		zc_sb_printf(b, "<br><span class=\"small\">interval &ge;%.0f%% (Bonferroni)</span>", p.level * 100);
+		if (p.lo <= 1 && p.hi >= 1)
+			zc_sb_puts(b, "<br><span class=\"warn\">holds 1: undecided</span>");
+	}
+	zc_sb_puts(b, "</td></tr>\n");
 }
 
 static void file_heading(struct zc_sbuf *b, const struct zc_report *r, size_t f)
@@ -298,8 +302,8 @@ static void workload_answer_html(struct zc_sbuf *b, const struct zc_report *r, s
 								 : "na",
 				     vt);
 		}
-		zc_sb_puts(b, "</table>\n");
 		price_html(b, r, f, w, &t);
+		zc_sb_puts(b, "</table>\n");
 	}
 	zc_compare_html(b, r, w);
 	zc_sb_puts(b, "</div>\n");
