@@ -191,7 +191,9 @@ static void price_html(struct zc_sbuf *b, const struct zc_report *r, size_t f, s
 	zc_sb_html(b, row_label(r, s));
 	zc_sb_puts(b, " over ");
 	zc_sb_html(b, row_label(r, bl));
-	zc_sb_puts(b, "</span></td><td><span class=\"tag sees\">sees</span><br><span class=\"tag blind\">blind</span></td>");
+	zc_sb_puts(
+		b,
+		"</span></td><td><span class=\"tag sees\">sees</span><br><span class=\"tag blind\">blind</span></td>");
 	bar(b, t, -1, p.ratio, p.has_interval, p.lo, p.hi); /* grey: neither kind, a quotient of both */
 	zc_sb_printf(b, "<td class=\"n\">%s&times;", rt);
 	if (p.has_interval) {

@@ -20,6 +20,7 @@
 #include "report_figdata.h"
 #include "report_figures.h"
 #include "report_shutdown.h"
+#include "report_verdicts.h"
 
 /* A bar's place on the x axis. */
 struct slot {
@@ -56,30 +57,6 @@ static struct zc_val val(double v)
 
 static const struct zc_val none = {false, 0};
 
-/* The sort key of a strategy's group: its verdict's rank in the first file
- * that has one; without any verdict 1000 plus its place by median
- * throughput (of the first file that has it), so verdicts come first. */
-static double group_key(const struct zc_report *r, size_t w, const char *label)
-{
-	for (size_t f = 0; f < r->nfiles; f++)
-		for (size_t i = 0; i < r->ncells; i++) {
-			const struct zc_rcell *c = &r->cells[i];
-			if (c->file != f || c->workload != w || !c->ok || strcmp(c->label, label) != 0)
-				continue;
-			if (c->verdict >= 0 && r->verdicts[c->verdict].rank.ok)
-				return r->verdicts[c->verdict].rank.v;
-		}
-	for (size_t f = 0; f < r->nfiles; f++)
-		for (size_t i = 0; i < r->ncells; i++) {
-			const struct zc_rcell *c = &r->cells[i];
-			if (c->file != f || c->workload != w || !c->ok || strcmp(c->label, label) != 0)
-				continue;
-			/* Faster first: a key that falls as throughput rises. */
-			return 1000 + 1 / (1 + c->tput.v / 1e9);
-		}
-	return 2000;
-}
-
 static int cmp_group(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
@@ -106,7 +83,7 @@ static int layout_workload(const struct zc_report *r, size_t w, bool (*has)(cons
 			seen = strcmp(l->groups[g].label, c->label) == 0;
 		if (!seen) {
 			l->groups[l->ngroups].label = c->label;
-			l->groups[l->ngroups].key = group_key(r, w, c->label);
+			l->groups[l->ngroups].key = zc_strategy_sort_key(r, w, c->label);
 			l->ngroups++;
 		}
 	}

@@ -4,6 +4,7 @@
  * (compiled in by embed.cmake); this fills them. The answer comes first
  * (report_answer.c), the detail per workload after it, collapsed. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -12,6 +13,7 @@
 #include "report.h"
 #include "report_answer.h"
 #include "report_shutdown.h"
+#include "report_verdicts.h"
 
 static void cell_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
 	__attribute__((format(printf, 3, 0)));
@@ -277,16 +279,20 @@ static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w
 		zc_sb_puts(b, "<th>Kernel</th>");
 	zc_sb_puts(b, "<th>Strategy</th><th>Data</th><th class=\"n\">Runs</th><th class=\"n\">GB/s median</th>"
 		      "<th class=\"n\">CI of median</th><th class=\"n\">of memcpy</th>"
-		      "<th class=\"n\">CPU ms/GiB<br>user + sys</th><th class=\"n\">syscalls<br>/GiB</th>"
+		      "<th class=\"n\">CPU<br>ms/GiB</th><th class=\"n\">syscalls<br>/GiB</th>"
 		      "<th class=\"n\">share of CPU<br>syscalls explain</th><th class=\"n\">ctx switches<br>/GiB</th>"
 		      "<th class=\"n\">GiB to / from<br>user per GiB</th>");
 	if (hf)
 		zc_sb_puts(b, "<th class=\"n\">whole process<br>GB/s (hyperfine)</th>");
 	zc_sb_puts(b, "</tr>\n");
-	for (size_t i = 0; i < r->ncells; i++) {
-		const struct zc_rcell *c = &r->cells[i];
-		if (c->workload != w)
-			continue;
+	size_t *order = calloc(r->ncells ? r->ncells : 1, sizeof *order);
+	if (!order) {
+		b->oom = true;
+		return;
+	}
+	size_t n = zc_cells_in_order(r, w, order);
+	for (size_t k = 0; k < n; k++) {
+		const struct zc_rcell *c = &r->cells[order[k]];
 		zc_sb_puts(b, "<tr>");
 		if (r->nfiles > 1) {
 			zc_sb_puts(b, "<td>");
@@ -341,8 +347,14 @@ static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w
 		}
 		struct zc_val frac = zc_cell_memcpy_fraction(r, c);
 		cell_num(b, frac, "%.0f%%", 100);
-		if (c->cpu_user.ok && c->cpu_sys.ok)
-			zc_sb_printf(b, "<td class=\"n\">%.1f + %.1f</td>", c->cpu_user.v / 1e6, c->cpu_sys.v / 1e6);
+		/* perf's task clock where counted; getrusage's ticks are coarse. */
+		if (c->task_clock.ok && c->task_clock.v > 0)
+			zc_sb_printf(b, "<td class=\"n\">%.1f</td>", c->task_clock.v / 1e6);
+		else if (c->cpu_user.ok && c->cpu_sys.ok)
+			zc_sb_printf(b,
+				     "<td class=\"n\">%.1f + %.1f<br><span class=\"small\">user + sys, "
+				     "coarse</span></td>",
+				     c->cpu_user.v / 1e6, c->cpu_sys.v / 1e6);
 		else
 			zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
 		cell_si(b, c->syscalls);
@@ -350,7 +362,8 @@ static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w
 		cell_num(b, share, "%.1f%%", 100);
 		struct zc_val csw = {c->csw_vol.ok && c->csw_invol.ok, c->csw_vol.v + c->csw_invol.v};
 		cell_si(b, csw);
-		if (c->to_user.ok && c->from_user.ok)
+		if (c->to_user.ok && c->from_user.ok && c->in_kernel.ok &&
+		    c->to_user.v + c->from_user.v + c->in_kernel.v > 0)
 			zc_sb_printf(b, "<td class=\"n\">%.2f / %.2f</td>", c->to_user.v / GIB_BYTES,
 				     c->from_user.v / GIB_BYTES);
 		else
@@ -370,6 +383,7 @@ static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w
 		}
 		zc_sb_puts(b, "</tr>\n");
 	}
+	free(order);
 	zc_sb_puts(b, "</table></div>\n");
 }
 

@@ -1,12 +1,14 @@
 /* summary.md: the report's tables in GitHub Markdown, for CI job summaries
  * and pull-request comments (where the figures cannot be shown). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
 #include "report_answer.h"
 #include "report_pages.h"
 #include "report_shutdown.h"
+#include "report_verdicts.h"
 
 static void md_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
 	__attribute__((format(printf, 3, 0)));
@@ -78,9 +80,8 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 		zc_sb_puts(&b, ": medians per metric</summary>\n\n|");
 		if (r->nfiles > 1)
 			zc_sb_puts(&b, " kernel |");
-		zc_sb_puts(&b,
-			   " strategy | data | GB/s | CI of median | of memcpy | CPU ms/GiB user+sys | syscalls/GiB | "
-			   "share of CPU syscalls explain |");
+		zc_sb_puts(&b, " strategy | data | GB/s | CI of median | of memcpy | CPU ms/GiB | syscalls/GiB | "
+			       "share of CPU syscalls explain |");
 		if (hf)
 			zc_sb_puts(&b, " whole process GB/s |");
 		zc_sb_puts(&b, "\n|");
@@ -88,10 +89,14 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 		for (size_t k = 0; k < ncols; k++)
 			zc_sb_puts(&b, k < (r->nfiles > 1) + 2u ? "---|" : "--:|");
 		zc_sb_puts(&b, "\n");
-		for (size_t i = 0; i < r->ncells; i++) {
-			const struct zc_rcell *c = &r->cells[i];
-			if (c->workload != w)
-				continue;
+		size_t *order = calloc(r->ncells ? r->ncells : 1, sizeof *order);
+		if (!order) {
+			b.oom = true;
+			break;
+		}
+		size_t nrows = zc_cells_in_order(r, w, order);
+		for (size_t k = 0; k < nrows; k++) {
+			const struct zc_rcell *c = &r->cells[order[k]];
 			zc_sb_puts(&b, "|");
 			if (r->nfiles > 1) {
 				zc_sb_puts(&b, " ");
@@ -130,8 +135,11 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 			else
 				zc_sb_puts(&b, " – |");
 			md_num(&b, zc_cell_memcpy_fraction(r, c), "%.0f%%", 100);
-			if (c->cpu_user.ok && c->cpu_sys.ok)
-				zc_sb_printf(&b, " %.1f + %.1f |", c->cpu_user.v / 1e6, c->cpu_sys.v / 1e6);
+			if (c->task_clock.ok && c->task_clock.v > 0)
+				zc_sb_printf(&b, " %.1f |", c->task_clock.v / 1e6);
+			else if (c->cpu_user.ok && c->cpu_sys.ok)
+				zc_sb_printf(&b, " %.1f + %.1f (user + sys, coarse) |", c->cpu_user.v / 1e6,
+					     c->cpu_sys.v / 1e6);
 			else
 				zc_sb_puts(&b, " – |");
 			md_si(&b, c->syscalls);
@@ -140,6 +148,7 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 				md_num(&b, zc_cell_hf_bps(c), "%.2f", 1e-9);
 			zc_sb_puts(&b, "\n");
 		}
+		free(order);
 		if (zc_shutdown_in_workload(r, w))
 			zc_shutdown_md(&b, r, w);
 		zc_sb_puts(&b, "\n</details>\n");

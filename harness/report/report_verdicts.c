@@ -185,3 +185,63 @@ void zc_price_of_control(const struct zc_report *r, size_t f, size_t w, struct z
 		p->level = sv + bv - 1;
 	}
 }
+
+/* The sort key of a strategy's group: its verdict's rank in the first file
+ * that has one; without any verdict 1000 plus its place by median
+ * throughput (of the first file that has it), so verdicts come first. */
+double zc_strategy_sort_key(const struct zc_report *r, size_t w, const char *label)
+{
+	for (size_t f = 0; f < r->nfiles; f++)
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct zc_rcell *c = &r->cells[i];
+			if (c->file != f || c->workload != w || !c->ok || strcmp(c->label, label) != 0)
+				continue;
+			if (c->verdict >= 0 && r->verdicts[c->verdict].rank.ok)
+				return r->verdicts[c->verdict].rank.v;
+		}
+	for (size_t f = 0; f < r->nfiles; f++)
+		for (size_t i = 0; i < r->ncells; i++) {
+			const struct zc_rcell *c = &r->cells[i];
+			if (c->file != f || c->workload != w || !c->ok || strcmp(c->label, label) != 0)
+				continue;
+			/* Faster first: a key that falls as throughput rises. */
+			return 1000 + 1 / (1 + c->tput.v / 1e9);
+		}
+	return 2000;
+}
+
+struct order_ctx {
+	const struct zc_report *r;
+	const double *key;
+};
+
+static int cmp_cells(const void *a, const void *b, void *ctx)
+{
+	const struct order_ctx *o = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	if (o->key[x] != o->key[y])
+		return o->key[x] < o->key[y] ? -1 : 1;
+	const struct zc_rcell *cx = &o->r->cells[x], *cy = &o->r->cells[y];
+	if (cx->file != cy->file)
+		return cx->file < cy->file ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+size_t zc_cells_in_order(const struct zc_report *r, size_t w, size_t *out)
+{
+	double *key = calloc(r->ncells ? r->ncells : 1, sizeof *key);
+	size_t n = 0;
+	for (size_t i = 0; i < r->ncells; i++) {
+		if (r->cells[i].workload != w)
+			continue;
+		out[n++] = i;
+		if (key)
+			key[i] = r->cells[i].ok ? zc_strategy_sort_key(r, w, r->cells[i].label) : 3000;
+	}
+	if (key) {
+		struct order_ctx o = {r, key};
+		qsort_r(out, n, sizeof *out, cmp_cells, &o);
+		free(key);
+	}
+	return n;
+}

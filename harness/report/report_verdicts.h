@@ -25,4 +25,13 @@ struct zc_price {
 };
 void zc_price_of_control(const struct zc_report *r, size_t f, size_t w, struct zc_price *p);
 
+/* The order every figure and table of workload w shows its strategies in:
+ * by the verdicts' rank (in the first file that has one), else fastest
+ * median first; lower keys first. */
+double zc_strategy_sort_key(const struct zc_report *r, size_t w, const char *label);
+/* Workload w's cells in that order (file by file within a strategy; failed
+ * and skipped cells last) into out (room for r->ncells). Returns how many.
+ * In file order when out of memory. */
+size_t zc_cells_in_order(const struct zc_report *r, size_t w, size_t *out);
+
 #endif
