@@ -33,13 +33,13 @@ do for [i = 1:NGROUPS] {
     set xtics add (TIC_LABEL[i] TIC_X[i])
 }
 # Tilt the labels when the longest would not fit in its group's width
-# (about 6.5 px per character at this font; the plot is W less ~150 px wide).
+# (up to about 8 px per character at this font; the plot is W less ~150 px wide).
 LONGEST = 0
 do for [i = 1:NGROUPS] {
     if (strlen(TIC_LABEL[i]) > LONGEST) { LONGEST = strlen(TIC_LABEL[i]) }
 }
 GROUP_PX = (W - 150.0) / NGROUPS
-if (LONGEST * 6.5 > GROUP_PX) {
+if (LONGEST * 8 > GROUP_PX) {
     set xtics rotate by 30 right
 }
 

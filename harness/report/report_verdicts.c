@@ -57,8 +57,10 @@ int zc_verdicts_load(struct zc_report *r)
 			const json_t *j = json_array_get(arr, i);
 			const char *wl = zc_jstr(j, "workload"), *st = zc_jstr(j, "strategy");
 			struct zc_val ratio = zc_jnum(j, "ratio");
-			/* An entry the report cannot place or read is left out, never guessed. */
-			if (!wl || !st || !ratio.ok || ratio.v <= 0)
+			const char *metric = zc_jstr(j, "metric");
+			/* An entry the report cannot place or read is left out, never
+			 * guessed; the answer ranks by throughput. */
+			if (!wl || !st || !ratio.ok || ratio.v <= 0 || (metric && strcmp(metric, "throughput") != 0))
 				continue;
 			size_t w = find_workload(r, wl);
 			if (w == (size_t)-1)
