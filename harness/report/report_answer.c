@@ -11,7 +11,7 @@
 #include "report_compare.h"
 #include "report_verdicts.h"
 
-#define MAXV 256
+#define MAXV 256 /* verdicts shown per file and workload (a matrix has far fewer) */
 
 static const char *kind_tag(int sees)
 {
@@ -328,9 +328,6 @@ void zc_answer_html(struct zc_sbuf *b, const struct zc_report *r)
 }
 
 /* ---- warnings ---- */
-
-typedef void (*warn_fn)(struct zc_sbuf *b, bool html, const struct zc_report *r, size_t f, const char *code,
-			const char *where, const char *msg);
 
 static void warn_item(struct zc_sbuf *b, bool html, const struct zc_report *r, size_t f, const char *code,
 		      const char *where, const char *msg)
