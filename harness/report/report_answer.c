@@ -530,6 +530,12 @@ void zc_answer_md(struct zc_sbuf *b, const struct zc_report *r)
 				zc_sb_printf(b, ", interval %s–%s (coverage ≥ %.0f%%, Bonferroni)", lo, hi,
 					     p.level * 100);
 			}
+			if (p.ratio < 1)
+				zc_sb_printf(b, ": seeing the bytes costs %.0f%%", (1 - p.ratio) * 100);
+			else
+				zc_sb_printf(b, ": seeing costs nothing here (%.0f%% faster)", (p.ratio - 1) * 100);
+			if (p.has_interval && p.lo <= 1 && p.hi >= 1)
+				zc_sb_puts(b, ", undecided (the interval holds 1)");
 			zc_sb_puts(b, ".\n\n");
 		}
 		zc_compare_md(b, r, w);
