@@ -2,6 +2,7 @@
  * untimed one. Buffers are touched before any timing: on these VMs the first
  * write to fresh memory runs 10-50x slower than the second. */
 #include "calibrate.h"
+#include "signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +67,14 @@ static json_t *failed_part(json_t *j, const char *rate_key, const char *fmt, int
 	return j;
 }
 
+/* SIGINT/SIGTERM: the part stops between trials, its figure null. */
+static json_t *interrupted_part(json_t *j, const char *rate_key)
+{
+	json_object_set_new(j, rate_key, json_null());
+	json_object_set_new(j, "reason", json_string("interrupted"));
+	return j;
+}
+
 /* ---- memcpy ---- */
 
 static json_t *measure_memcpy(void)
@@ -89,6 +98,11 @@ static json_t *measure_memcpy(void)
 	memcpy(dst, src, MEMCPY_BYTES);
 	uint64_t ns[MEMCPY_TRIALS];
 	for (size_t t = 0; t < MEMCPY_TRIALS; t++) {
+		if (zc_interrupted()) {
+			munmap(src, MEMCPY_BYTES);
+			munmap(dst, MEMCPY_BYTES);
+			return interrupted_part(j, "bps");
+		}
 		uint64_t t0 = now_ns();
 		memcpy(dst, src, MEMCPY_BYTES);
 		/* The copy is observable: the compiler may not drop it. */
@@ -114,6 +128,8 @@ static json_t *measure_syscall(void)
 			      "trials", (json_int_t)SYSCALL_TRIALS);
 	uint64_t ns[SYSCALL_TRIALS];
 	for (int t = -1; t < SYSCALL_TRIALS; t++) {
+		if (zc_interrupted())
+			return interrupted_part(j, "ns_per_call");
 		uint64_t t0 = now_ns();
 		for (unsigned i = 0; i < SYSCALL_CALLS; i++) {
 			/* getppid cannot fail; the call is made for its round trip. */
@@ -222,7 +238,10 @@ static json_t *measure_pipe(void)
 	close(data[1]);
 	uint64_t ns[PIPE_TRIALS];
 	const char *where = err ? (buf ? "fork" : "mmap") : NULL;
-	for (int t = -1; t < PIPE_TRIALS && !where; t++) {
+	bool stopped = false;
+	for (int t = -1; t < PIPE_TRIALS && !where && !stopped; t++) {
+		if ((stopped = zc_interrupted()))
+			break;
 		uint64_t t0 = now_ns();
 		if (full_write(ctl[1], "g", 1) != 0) {
 			err = errno;
@@ -247,6 +266,8 @@ static json_t *measure_pipe(void)
 		;
 	if (buf)
 		munmap(buf, PIPE_CHUNK);
+	if (stopped)
+		return interrupted_part(j, "bps");
 	if (where) {
 		char fmt[64];
 		snprintf(fmt, sizeof fmt, "%s: %%s", where);
@@ -284,6 +305,8 @@ json_t *zc_calibrate_measure(void)
 	json_object_set_new(cal, "syscall", measure_syscall());
 	json_object_set_new(cal, "pipe", measure_pipe());
 	json_object_set_new(cal, "elapsed_ns", json_integer((json_int_t)(now_ns() - t0)));
+	/* Parts a signal cut short are null with reason "interrupted". */
+	json_object_set_new(cal, "interrupted", json_boolean(zc_interrupted()));
 	return cal;
 }
 

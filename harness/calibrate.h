@@ -11,7 +11,9 @@
 /* Measure everything. Never NULL (NULL only when out of memory). A part that
  * could not be measured has "bps"/"ns_per_call" null and a "reason". Forks one
  * child (the pipe's writer) and waits for it; pins nothing. Takes about a
- * second here. */
+ * second here. After SIGINT/SIGTERM (zc_interrupted) each part stops before
+ * its next trial, its figure null with reason "interrupted", and the object
+ * says "interrupted": true. */
 json_t *zc_calibrate_measure(void);
 
 /* The human table for a calibration object. */

@@ -76,7 +76,10 @@ struct zc_run {
 	uint64_t signal_to_exit_ns; /* signal to the subject reaped (the harness's clock) */
 };
 
-enum zc_status { ZC_OK, ZC_SKIPPED, ZC_FAILED, ZC_INTERRUPTED };
+/* ZC_INTERRUPTED is a run's outcome only: once the matrix stops, a cell with
+ * measured runs is ZC_OK (the document says interrupted), one without is
+ * ZC_NOT_RUN, never "ok" with nothing to show. */
+enum zc_status { ZC_OK, ZC_SKIPPED, ZC_FAILED, ZC_INTERRUPTED, ZC_NOT_RUN };
 
 struct zc_cell {
 	struct zc_cell_params p;

@@ -50,6 +50,9 @@ static size_t sizes_list(const char *opt, const char *list, uint64_t *out, uint6
 	size_t n = zc_split_list(opt, list, items, MAX_ITEMS, &storage);
 	for (size_t i = 0; i < n; i++) {
 		out[i] = zc_size_arg(opt, items[i]);
+		if (out[i] < min && max == UINT64_MAX)
+			zc_usage_error("%s '%s' must be at least %" PRIu64 " byte%s", opt, items[i], min,
+				       min == 1 ? "" : "s");
 		if (out[i] < min || out[i] > max)
 			zc_usage_error("%s '%s' must be between %" PRIu64 " and %" PRIu64 " bytes", opt, items[i], min,
 				       max);
@@ -83,7 +86,7 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 	size_t ns = resolve(true, o->strategies, strategies);
 	size_t nw = resolve(false, o->workloads, workloads);
 	uint64_t sizes[MAX_ITEMS], chunks[MAX_ITEMS] = {0}, streams[MAX_ITEMS];
-	size_t nsz = sizes_list("--size", o->sizes, sizes, 0, UINT64_MAX);
+	size_t nsz = sizes_list("--size", o->sizes, sizes, 1, UINT64_MAX); /* 0 bytes measures nothing */
 	size_t nch = o->chunks ? sizes_list("--chunk", o->chunks, chunks, 1, 1ull << 30) : 1;
 	size_t nst = counts_list("--streams", o->streams, streams, 1, ZC_MAX_STREAMS);
 	bool single_pair = ns == 1 && nw == 1;

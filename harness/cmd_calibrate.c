@@ -6,6 +6,8 @@
 
 #include "calibrate.h"
 #include "commands.h"
+#include "options.h"
+#include "signals.h"
 #include "result_json.h"
 
 static const char calibrate_help[] = "usage: zcbench calibrate [--out FILE]\n"
@@ -21,23 +23,33 @@ static const char calibrate_help[] = "usage: zcbench calibrate [--out FILE]\n"
 				     "  --out FILE    also write the calibration object as JSON to FILE ('-' for\n"
 				     "                standard output, the table then goes to standard error); the\n"
 				     "                keys are those of host.calibration in results/SCHEMA.md\n"
-				     "  --help        this text\n";
+				     "  -h, --help    this text\n"
+				     "  --version     the version\n"
+				     "\n"
+				     "SIGINT or SIGTERM stops it after the trial under way: the figures not measured\n"
+				     "are null, the object says \"interrupted\": true and the exit status is 130.\n";
 
 int zc_cmd_calibrate(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"out", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const struct option longopts[] = {{"out", required_argument, 0, 'o'},
+						 {"help", no_argument, 0, 'h'},
+						 {"version", no_argument, 0, 'V'},
+						 {0, 0, 0, 0}};
 	const char *out = NULL;
+	zc_options_exact("calibrate", argc, argv, longopts);
 	opterr = 0;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
 			break;
 		case 'h':
 			fputs(calibrate_help, stdout);
+			return 0;
+		case 'V':
+			zc_print_version();
 			return 0;
 		default:
 			fprintf(stderr,
@@ -57,11 +69,15 @@ int zc_cmd_calibrate(int argc, char **argv)
 		fprintf(stderr, "zcbench: --out: %s\n", err);
 		return 2;
 	}
+	fputs("zcbench: calibrating (memcpy, syscall, pipe)\n", stderr);
 	json_t *cal = zc_calibrate_measure();
 	if (!cal) {
 		fputs("zcbench: out of memory\n", stderr);
 		return 1;
 	}
+	/* A signal after the last trial still makes an interrupted run. */
+	bool interrupted = zc_interrupted();
+	json_object_set_new(cal, "interrupted", json_boolean(interrupted));
 	zc_calibrate_print(out && strcmp(out, "-") == 0 ? stderr : stdout, cal);
 	int rc = 0;
 	if (out) {
@@ -73,5 +89,11 @@ int zc_cmd_calibrate(int argc, char **argv)
 		}
 	}
 	json_decref(cal);
+	if (interrupted) {
+		fputs("zcbench: interrupted; the figures not measured are null and the object says \"interrupted\": "
+		      "true\n",
+		      stderr);
+		return 130;
+	}
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 #include "compare/compare.h"
 
 #define EXIT_USAGE 2
@@ -30,16 +31,19 @@ static const char compare_help[] = "usage: zcbench compare BASE.json NEW.json [M
 				   "                        also user_ns_per_gib, sys_ns_per_gib,\n"
 				   "                        off_cpu_ns_per_gib, perf.NAME (a perf counter per\n"
 				   "                        GiB), all\n"
-				   "  --threshold PCT       smallest change that counts, in percent (default 5%)\n"
+				   "  --threshold PCT       smallest change that counts, in percent (default 5%;\n"
+				   "                        0 to 1000)\n"
 				   "  --alpha A             significance level, 0 < A < 1 (default 0.05)\n"
 				   "  --format F            text (default), markdown or json\n"
 				   "  --timing              compare timing metrics even when a file ran under\n"
 				   "                        emulation (host.emulated); left out by default\n"
 				   "  --fail-on-regression  exit 1 when any regression is found\n"
-				   "  --help                this text\n"
+				   "  -h, --help            this text\n"
+				   "  --version             the version\n"
 				   "\n"
-				   "Exit status: 0, or 1 with --fail-on-regression and a regression; 2 for bad\n"
-				   "input (options, unreadable or malformed files).\n";
+				   "Exit status: 0, or 1 with --fail-on-regression and a regression, or when the\n"
+				   "comparison cannot be written to standard output; 2 for bad input (options,\n"
+				   "unreadable or malformed files).\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *fmt, ...)
@@ -72,45 +76,54 @@ static int parse_number(const char *s, bool percent_ok, double *out)
  * message. */
 static int add_metrics(struct zc_cmp_opts *o, const char *list)
 {
-	char buf[1024];
-	snprintf(buf, sizeof buf, "%s", list);
-	char *save = NULL;
-	int any = 0;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		any = 1;
+	/* The shared list parser: an empty item ("throughput,") is bad input
+	 * here as in every other list. */
+	char *items[64], *storage;
+	const char *why;
+	long nitems = zc_parse_list(list, items, 64, &storage, &why);
+	if (nitems < 0)
+		return usage("--metric '%s' %s (valid: %s)", list, why, zc_metric_valid_names());
+	int rc = 0;
+	for (long t = 0; t < nitems && rc == 0; t++) {
+		const char *tok = items[t];
 		struct zc_metric all[16];
 		size_t nall = 1;
 		if (strcmp(tok, "all") == 0) {
 			nall = zc_metric_all(all);
 		} else if (zc_metric_parse(tok, &all[0]) != 0) {
-			return usage("--metric '%s' is not a metric (valid: %s)", tok, zc_metric_valid_names());
+			rc = usage("--metric '%s' is not a metric (valid: %s)", tok, zc_metric_valid_names());
+			break;
 		}
-		for (size_t i = 0; i < nall; i++) {
+		for (size_t i = 0; i < nall && rc == 0; i++) {
 			bool dup = false;
 			for (size_t k = 0; k < o->nmetrics; k++)
 				dup |= strcmp(o->metrics[k].name, all[i].name) == 0;
 			if (dup)
 				continue;
 			if (o->nmetrics == sizeof o->metrics / sizeof o->metrics[0])
-				return usage("--metric: too many metrics (at most %zu)",
-					     sizeof o->metrics / sizeof o->metrics[0]);
-			o->metrics[o->nmetrics++] = all[i];
+				rc = usage("--metric: too many metrics (at most %zu)",
+					   sizeof o->metrics / sizeof o->metrics[0]);
+			else
+				o->metrics[o->nmetrics++] = all[i];
 		}
 	}
-	if (!any)
-		return usage("--metric '%s' names no metric (valid: %s)", list, zc_metric_valid_names());
-	return 0;
+	free(storage);
+	return rc;
 }
 
-enum { OPT_METRIC = 256, OPT_THRESHOLD, OPT_ALPHA, OPT_FORMAT, OPT_TIMING, OPT_FAIL, OPT_HELP };
+enum { OPT_METRIC = 256, OPT_THRESHOLD, OPT_ALPHA, OPT_FORMAT, OPT_TIMING, OPT_FAIL, OPT_HELP, OPT_VERSION };
 
 int zc_cmd_compare(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"metric", required_argument, 0, OPT_METRIC}, {"threshold", required_argument, 0, OPT_THRESHOLD},
-		{"alpha", required_argument, 0, OPT_ALPHA},   {"format", required_argument, 0, OPT_FORMAT},
-		{"timing", no_argument, 0, OPT_TIMING},	      {"fail-on-regression", no_argument, 0, OPT_FAIL},
-		{"help", no_argument, 0, OPT_HELP},	      {0, 0, 0, 0}};
+	static const struct option longopts[] = {{"metric", required_argument, 0, OPT_METRIC},
+						 {"threshold", required_argument, 0, OPT_THRESHOLD},
+						 {"alpha", required_argument, 0, OPT_ALPHA},
+						 {"format", required_argument, 0, OPT_FORMAT},
+						 {"timing", no_argument, 0, OPT_TIMING},
+						 {"fail-on-regression", no_argument, 0, OPT_FAIL},
+						 {"help", no_argument, 0, OPT_HELP},
+						 {"version", no_argument, 0, OPT_VERSION},
+						 {0, 0, 0, 0}};
 	static const char *const formats[] = {"text", "markdown", "json"};
 	struct zc_cmp_opts *o = calloc(1, sizeof *o);
 	if (!o) {
@@ -121,10 +134,11 @@ int zc_cmd_compare(int argc, char **argv)
 	o->alpha = 0.05;
 	int format = 0, rc;
 	bool fail_on_regression = false;
+	zc_options_exact("compare", argc, argv, longopts);
 	opterr = 0;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		double v;
 		switch (opt) {
 		case OPT_METRIC:
@@ -169,7 +183,12 @@ int zc_cmd_compare(int argc, char **argv)
 			fail_on_regression = true;
 			break;
 		case OPT_HELP:
+		case 'h':
 			fputs(compare_help, stdout);
+			rc = 0;
+			goto out;
+		case OPT_VERSION:
+			zc_print_version();
 			rc = 0;
 			goto out;
 		default:
@@ -229,13 +248,10 @@ int zc_cmd_compare(int argc, char **argv)
 		} else {
 			zc_compare_print_text(stdout, cmp);
 		}
-		if (fflush(stdout) != 0 || ferror(stdout)) {
-			fprintf(stderr, "zcbench: cannot write the comparison to standard output: %s\n",
-				strerror(errno));
-			rc = EXIT_USAGE;
-		} else if (fail_on_regression && json_array_size(json_object_get(cmp, "regressions"))) {
+		/* A comparison that cannot be written is an output failure (exit
+		 * 1), found and told where every command's output is: main. */
+		if (fail_on_regression && json_array_size(json_object_get(cmp, "regressions")))
 			rc = 1;
-		}
 		json_decref(cmp);
 	}
 	for (size_t f = 0; f < loaded; f++)

@@ -22,6 +22,7 @@
 #include "options.h"
 #include "util.h"
 #include "result_json.h"
+#include "signals.h"
 
 static const char hyperfine_help[] =
 	"usage: zcbench hyperfine [--strategy S] [--workload W] [run options]\n"
@@ -38,15 +39,19 @@ static const char hyperfine_help[] =
 	"\n"
 	"  --strategy S[,S..]    strategies (default: all; see zcbench list)\n"
 	"  --workload W[,W..]    workloads (default: all)\n"
-	"  --hyperfine-runs N    timed runs per cell under hyperfine (default 5)\n"
-	"  --hyperfine-warmup N  untimed runs before them (default 1)\n"
+	"  --hyperfine-runs N    timed runs per cell under hyperfine (default 5;\n"
+	"                        1 to 10000)\n"
+	"  --hyperfine-warmup N  untimed runs before them (default 1; 0 to 10000)\n"
 	"  --out FILE            the result file (default\n"
 	"                        results/zcbench-hyperfine-<UTC time>-<kernel release>.json)\n"
-	"  --help                this text\n"
+	"  -h, --help            this text\n"
+	"  --version             the version\n"
 	"Any other option is a run option (zcbench run --help), passed on as given.\n"
 	"\n"
 	"Needs hyperfine (Debian package hyperfine). Exit status: 0 done, 1 a cell\n"
-	"failed or hyperfine is missing, 2 bad input, 130 interrupted.\n";
+	"failed or hyperfine is missing, 2 bad input, 130 interrupted: SIGINT or\n"
+	"SIGTERM is passed on to the zcbench run or hyperfine under way, which stop;\n"
+	"the file then holds the cells finished before, marked \"interrupted\": true.\n";
 
 #define MAX_ARGS 256
 
@@ -66,7 +71,7 @@ static int usage(const char *fmt, const char *a, const char *b)
 }
 
 /* Our own options are taken out; everything else is passed to `zcbench run`.
- * Returns 0, 1 for --help, or 2 (message printed). */
+ * Returns 0, 1 for --help, 3 for --version, or 2 (message printed). */
 static int parse(int argc, char **argv, struct hf_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -78,6 +83,8 @@ static int parse(int argc, char **argv, struct hf_opts *o)
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
 			return 1;
+		if (strcmp(a, "--version") == 0)
+			return 3;
 		size_t k = 0, nown = sizeof own / sizeof own[0];
 		const char *value = NULL;
 		for (; k < nown; k++) {
@@ -143,6 +150,19 @@ static bool interrupted_status(int status)
 	return status == 130 || status == 128 + SIGINT || status == 128 + SIGTERM;
 }
 
+/* This invocation's temp files, for the second SIGINT/SIGTERM, which exits
+ * at once (zc_signals_on_exit): the process has one such set at a time. */
+static char tmp_dir[64], tmp_inproc[128], tmp_hfjson[128];
+
+static void remove_temp_files(void)
+{
+	if (tmp_dir[0]) {
+		unlink(tmp_inproc);
+		unlink(tmp_hfjson);
+		rmdir(tmp_dir);
+	}
+}
+
 struct job {
 	char self[4096], hyperfine[4096], tmp[64];
 	const struct hf_opts *o;
@@ -184,26 +204,36 @@ static size_t run_argv(const struct job *j, const char *s, const char *w, bool w
 	return n;
 }
 
-/* One cell. Returns 0 to go on, 2 for bad input, 130 when interrupted. */
-static int one_cell(struct job *j, size_t idx, const struct zc_strategy *s, const struct zc_workload *w)
+/* One cell, its files named. Same return convention. */
+static int one_cell_files(struct job *j, const struct zc_strategy *s, const struct zc_workload *w, char *inproc,
+			  char *hfjson)
 {
-	char inproc[128], hfjson[128], err[1024];
-	snprintf(inproc, sizeof inproc, "%s/cell-%zu.json", j->tmp, idx);
-	snprintf(hfjson, sizeof hfjson, "%s/hyperfine-%zu.json", j->tmp, idx);
+	char err[1024];
 	char *argv[MAX_ARGS + 16];
+	if (zc_interrupted())
+		return 130;
 	run_argv(j, s->name, w->name, false, inproc, argv);
 	fflush(stdout);
 	struct zc_spawn how = {.stdout_fd = j->out_fd};
 	int status;
 	if (zc_spawn_wait(j->self, argv, &how, &status, err, sizeof err) != 0) {
+		if (zc_interrupted())
+			return 130;
 		fprintf(stderr, "zcbench: %s\n", err);
 		j->failed = 1;
 		return 0;
 	}
 	if (status == 2)
 		return 2; /* zcbench run has said what was wrong with the options */
-	if (interrupted_status(status))
+	if (interrupted_status(status) || zc_interrupted()) {
+		/* The run stopped early: its file is marked interrupted. Its
+		 * document frames the result file when no cell finished. */
+		if (!j->doc) {
+			json_error_t je;
+			j->doc = json_load_file(inproc, 0, &je);
+		}
 		return 130;
+	}
 	json_error_t je;
 	json_t *doc = json_load_file(inproc, 0, &je);
 	json_t *cell = json_array_get(json_object_get(doc, "results"), 0);
@@ -234,6 +264,11 @@ static int one_cell(struct job *j, size_t idx, const struct zc_strategy *s, cons
 		return 1;
 	}
 	json_t *hf = NULL;
+	if (zc_interrupted()) {
+		json_decref(cell);
+		zc_sb_free(&cmd);
+		return 130;
+	}
 	if (!st || strcmp(st, "ok") != 0) {
 		hf = zc_hyperfine_not_timed("skipped", "the in-process run did not succeed", cmd.s, wargv);
 		j->failed |= st && strcmp(st, "failed") == 0;
@@ -250,13 +285,20 @@ static int one_cell(struct job *j, size_t idx, const struct zc_strategy *s, cons
 		struct zc_spawn hhow = {.stdout_fd = j->out_fd, .err = &herr};
 		fflush(stdout);
 		int hst;
-		if (zc_spawn_wait(j->hyperfine, hargv, &hhow, &hst, err, sizeof err) != 0) {
+		int src = zc_spawn_wait(j->hyperfine, hargv, &hhow, &hst, err, sizeof err);
+		if (src != 0 && zc_interrupted()) {
+			zc_sb_free(&herr);
+			zc_sb_free(&cmd);
+			json_decref(cell);
+			return 130;
+		}
+		if (src != 0) {
 			hf = zc_hyperfine_not_timed("failed", err, cmd.s, wargv);
 			j->failed = 1;
 		} else {
 			if (herr.len)
 				fputs(herr.s, stderr);
-			if (interrupted_status(hst)) {
+			if (interrupted_status(hst) || zc_interrupted()) {
 				zc_sb_free(&herr);
 				zc_sb_free(&cmd);
 				json_decref(cell);
@@ -285,9 +327,19 @@ static int one_cell(struct job *j, size_t idx, const struct zc_strategy *s, cons
 	json_object_set_new(cell, "hyperfine", hf);
 	json_array_append_new(j->results, cell);
 	zc_sb_free(&cmd);
+	return 0;
+}
+
+/* One cell. Returns 0 to go on, 2 for bad input, 130 when interrupted. */
+static int one_cell(struct job *j, size_t idx, const struct zc_strategy *s, const struct zc_workload *w)
+{
+	char *inproc = tmp_inproc, *hfjson = tmp_hfjson;
+	snprintf(inproc, sizeof tmp_inproc, "%s/cell-%zu.json", j->tmp, idx);
+	snprintf(hfjson, sizeof tmp_hfjson, "%s/hyperfine-%zu.json", j->tmp, idx);
+	int rc = one_cell_files(j, s, w, inproc, hfjson);
 	unlink(inproc);
 	unlink(hfjson);
-	return 0;
+	return rc;
 }
 
 static void print_table(FILE *f, const json_t *results)
@@ -336,8 +388,9 @@ static void list_names(char *buf, size_t len, size_t n, const char *(*name)(size
 		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", name(i));
 }
 
-/* want[i] for each name in list ("a,b", "all" or NULL for all). Returns 0, or
- * -1 with the first unknown name in bad. */
+/* want[i] for each name in list ("a,b", "all" or NULL for all). Returns 0,
+ * -1 with the first unknown name in bad, or -2 with what is wrong with the
+ * list (an empty item) in bad. */
 static int choose(const char *list, bool *want, size_t n, const char *(*name)(size_t), char *bad, size_t bad_len)
 {
 	bool all = !list || strcmp(list, "all") == 0;
@@ -345,21 +398,27 @@ static int choose(const char *list, bool *want, size_t n, const char *(*name)(si
 		want[i] = all;
 	if (all)
 		return 0;
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
+	char *items[64], *storage;
+	const char *why;
+	long nitems = zc_parse_list(list, items, 64, &storage, &why);
+	if (nitems < 0) {
+		snprintf(bad, bad_len, "%s", why);
+		return -2;
+	}
+	int rc = 0;
+	for (long k = 0; k < nitems && rc == 0; k++) {
 		size_t i = 0;
-		while (i < n && !(strlen(name(i)) == len && strncmp(name(i), p, len) == 0))
+		while (i < n && strcmp(name(i), items[k]) != 0)
 			i++;
 		if (i == n) {
-			snprintf(bad, bad_len, "%.*s", (int)len, p);
-			return -1;
+			snprintf(bad, bad_len, "%s", items[k]);
+			rc = -1;
+		} else {
+			want[i] = true;
 		}
-		want[i] = true;
-		p += len;
-		if (*p == ',')
-			p++;
 	}
-	return 0;
+	free(storage);
+	return rc;
 }
 
 int zc_cmd_hyperfine(int argc, char **argv)
@@ -370,20 +429,32 @@ int zc_cmd_hyperfine(int argc, char **argv)
 		fputs(hyperfine_help, stdout);
 		return 0;
 	}
+	if (prc == 3) {
+		zc_print_version();
+		return 0;
+	}
 	if (prc != 0)
 		return prc;
 	/* Which cells: comma-separated lists, or all. */
 	bool want_s[zc_strategy_count + 1], want_w[zc_workload_count + 1];
 	char bad[128];
-	if (choose(o.strategy, want_s, zc_strategy_count, strategy_name, bad, sizeof bad) != 0) {
-		char names[1024];
-		list_names(names, sizeof names, zc_strategy_count, strategy_name);
-		return usage("unknown strategy '%s' (valid: all, %s)", bad, names);
-	}
-	if (choose(o.workload, want_w, zc_workload_count, workload_name, bad, sizeof bad) != 0) {
-		char names[1024];
-		list_names(names, sizeof names, zc_workload_count, workload_name);
-		return usage("unknown workload '%s' (valid: all, %s)", bad, names);
+	static const char *const list_opts[] = {"--strategy", "--workload"};
+	for (int k = 0; k < 2; k++) {
+		const char *list = k ? o.workload : o.strategy;
+		size_t n = k ? zc_workload_count : zc_strategy_count;
+		const char *(*name)(size_t) = k ? workload_name : strategy_name;
+		int crc = choose(list, k ? want_w : want_s, n, name, bad, sizeof bad);
+		if (crc == -2) {
+			fprintf(stderr, "zcbench: %s '%s' %s\n", list_opts[k], list, bad);
+			return 2;
+		}
+		if (crc != 0) {
+			char names[1024];
+			list_names(names, sizeof names, n, name);
+			return usage(k ? "unknown workload '%s' (valid: all, %s)"
+				       : "unknown strategy '%s' (valid: all, %s)",
+				     bad, names);
+		}
 	}
 	size_t ncells = 0;
 	for (size_t wi = 0; wi < zc_workload_count; wi++)
@@ -436,40 +507,9 @@ int zc_cmd_hyperfine(int argc, char **argv)
 		fprintf(stderr, "zcbench: cannot create a temporary directory %s: %s\n", j.tmp, strerror(errno));
 		return 1;
 	}
-	j.results = json_array();
-	int rc = 0;
-	size_t idx = 0;
-	for (size_t wi = 0; wi < zc_workload_count && rc == 0; wi++) {
-		const struct zc_workload *w = zc_workloads[wi];
-		if (!want_w[wi])
-			continue;
-		for (size_t si = 0; si < zc_strategy_count && rc == 0; si++) {
-			const struct zc_strategy *s = zc_strategies[si];
-			if (!want_s[si] || zc_cell_unsupported(s, w))
-				continue;
-			rc = one_cell(&j, idx++, s, w);
-		}
-	}
-	rmdir(j.tmp); /* empty unless a cell left a file behind */
-	if (rc == 2 || rc == 1) {
-		json_decref(j.results);
-		json_decref(j.doc);
-		return rc;
-	}
-	if (!j.doc) {
-		fputs("zcbench: no cell was measured\n", stderr);
-		json_decref(j.results);
-		return rc == 130 ? 130 : 1;
-	}
-	/* The result file: the in-process document with these cells, this
-	 * command line and what hyperfine did. */
-	json_t *cmd = json_array();
-	json_array_append_new(cmd, json_string(j.self));
-	for (int i = 0; i < argc; i++)
-		json_array_append_new(cmd, json_string(argv[i]));
-	json_object_set_new(j.doc, "command", cmd);
-	json_object_set_new(j.doc, "started_at", json_string(started));
-	json_object_set_new(j.doc, "interrupted", json_boolean(rc == 130));
+	snprintf(tmp_dir, sizeof tmp_dir, "%s", j.tmp);
+	zc_signals_on_exit(remove_temp_files);
+	/* Asked first: once interrupted, nothing is started any more. */
 	struct zc_sbuf ver;
 	zc_sb_init(&ver);
 	char *vargv[] = {j.hyperfine, "--version", NULL};
@@ -483,6 +523,50 @@ int zc_cmd_hyperfine(int argc, char **argv)
 		snprintf(version, sizeof version, "%s", sp ? sp + 1 : line);
 	}
 	zc_sb_free(&ver);
+	j.results = json_array();
+	int rc = 0;
+	size_t idx = 0;
+	for (size_t wi = 0; wi < zc_workload_count && rc == 0; wi++) {
+		const struct zc_workload *w = zc_workloads[wi];
+		if (!want_w[wi])
+			continue;
+		for (size_t si = 0; si < zc_strategy_count && rc == 0; si++) {
+			const struct zc_strategy *s = zc_strategies[si];
+			if (!want_s[si] || zc_cell_unsupported(s, w))
+				continue;
+			rc = zc_interrupted() ? 130 : one_cell(&j, idx++, s, w);
+		}
+	}
+	if (rc == 0 && zc_interrupted())
+		rc = 130; /* after the last cell: the file still says so */
+	rmdir(j.tmp);	  /* empty unless a cell left a file behind */
+	tmp_dir[0] = 0;
+	if (rc == 2 || rc == 1) {
+		json_decref(j.results);
+		json_decref(j.doc);
+		return rc;
+	}
+	if (!j.doc && rc == 130) {
+		/* Interrupted before any run could write its file: the document
+		 * around no cells, no probe having run. */
+		struct zc_probes *none = zc_probes_open(false);
+		j.doc = zc_result_doc(argc, argv, started, none);
+		zc_probes_close(none);
+	}
+	if (!j.doc) {
+		fputs("zcbench: no cell was measured\n", stderr);
+		json_decref(j.results);
+		return 1;
+	}
+	/* The result file: the in-process document with these cells, this
+	 * command line and what hyperfine did. */
+	json_t *cmd = json_array();
+	json_array_append_new(cmd, json_string(j.self));
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	json_object_set_new(j.doc, "command", cmd);
+	json_object_set_new(j.doc, "started_at", json_string(started));
+	json_object_set_new(j.doc, "interrupted", json_boolean(rc == 130));
 	json_object_set_new(
 		j.doc, "hyperfine",
 		json_pack("{s:s,s:I,s:I,s:s,s:s}", "version", version, "runs", (json_int_t)o.hf_runs, "warmup",

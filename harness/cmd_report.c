@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
+#include "signals.h"
 #include "report/report.h"
 #include "safe_file.h"
 
@@ -22,23 +24,27 @@ static const char report_help[] = "usage: zcbench report RESULT.json... [--out D
 				  "                 results/X-report; required for several files)\n"
 				  "  --plots DIR    the gnuplot scripts (default: $ZCBENCH_PLOTS_DIR, else the\n"
 				  "                 source tree's plots/)\n"
-				  "  --help         this text\n"
+				  "  -h, --help     this text\n"
+				  "  --version      the version\n"
 				  "\n"
 				  "Needs gnuplot (Debian package gnuplot-nox). Exit status: 0 done, 1 could\n"
 				  "not render or write (gnuplot missing, say), 2 bad input (a file missing,\n"
-				  "not JSON, or not a zcbench result file).\n";
+				  "not JSON, or not a zcbench result file), 130 interrupted (SIGINT or\n"
+				  "SIGTERM: gnuplot is stopped, the report is left incomplete).\n";
 
 int zc_cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"out", required_argument, 0, 'o'},
 						 {"plots", required_argument, 0, 'p'},
 						 {"help", no_argument, 0, 'h'},
+						 {"version", no_argument, 0, 'V'},
 						 {0, 0, 0, 0}};
 	const char *out = NULL, *plots = NULL;
+	zc_options_exact("report", argc, argv, longopts);
 	opterr = 0;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
@@ -48,6 +54,9 @@ int zc_cmd_report(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(report_help, stdout);
+			return 0;
+		case 'V':
+			zc_print_version();
 			return 0;
 		default:
 			fprintf(stderr,
@@ -77,6 +86,11 @@ int zc_cmd_report(int argc, char **argv)
 	struct zc_report_opts o = {
 		.files = (const char *const *)argv + optind, .nfiles = nfiles, .out_dir = out, .plots_dir = plots};
 	int rc = zc_report_run(&o, err, sizeof err);
+	if (zc_interrupted()) {
+		/* gnuplot had the signal passed on and stopped; no more is drawn. */
+		fprintf(stderr, "zcbench: interrupted; the report in %s may be incomplete\n", out);
+		return 130;
+	}
 	if (rc != ZC_REPORT_OK) {
 		fprintf(stderr, "zcbench: %s\n", err);
 		return rc == ZC_REPORT_BAD_INPUT ? 2 : 1;

@@ -25,9 +25,8 @@
 #include "options.h"
 #include "result_json.h"
 #include "safe_file.h"
+#include "signals.h"
 
-/* Set by SIGINT/SIGTERM; the run loop stops at its next checkpoint. */
-static volatile sig_atomic_t interrupted;
 /* The cells of this invocation, so a second interrupt can remove their files. */
 static struct zc_cell *live_cells;
 static size_t live_ncells;
@@ -35,17 +34,13 @@ static size_t live_ncells;
 static int prog_argc;
 static char **prog_argv;
 
-static void on_signal(int sig)
+/* Run by the second SIGINT/SIGTERM before it exits (zc_signals_on_exit):
+ * unlink only, async-signal-safe. */
+static void remove_files_on_exit(void)
 {
-	(void)sig;
-	if (interrupted) {
-		/* Second interrupt: leave now, but leave nothing behind. */
-		zc_json_tmp_cleanup();
-		for (size_t i = 0; i < live_ncells; i++)
-			zc_cell_cleanup(&live_cells[i]); /* unlink only: async-signal-safe */
-		_exit(130);
-	}
-	interrupted = 1;
+	zc_json_tmp_cleanup();
+	for (size_t i = 0; i < live_ncells; i++)
+		zc_cell_cleanup(&live_cells[i]);
 }
 
 static void names_of_strategies(char *buf, size_t len)
@@ -76,16 +71,37 @@ static void endpoints(unsigned bits, char *buf, size_t len)
 			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? "," : "", names[i].name);
 }
 
-static int cmd_list(int argc, char **argv)
+/* The options of a command that takes none but -h, --help and --version.
+ * Returns 1 when one of those was printed. */
+static int no_options(const char *cmd, int argc, char **argv, const char *help)
 {
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		puts("usage: zcbench list\n\nPrints every strategy (with the workloads it supports and whether it "
-		     "sees\n"
-		     "the data) and every workload.");
-		return 0;
+	static const struct option longopts[] = {
+		{"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
+	zc_options_exact(cmd, argc, argv, longopts);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(help, stdout);
+			return 1;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			zc_print_version();
+			return 1;
+		}
 	}
 	if (argc > 1)
-		zc_usage_error("list takes no arguments (got '%s')", argv[1]);
+		zc_usage_error("%s takes no arguments (got '%s')", cmd, argv[1]);
+	return 0;
+}
+
+static const char list_help[] = "usage: zcbench list\n\nPrints every strategy (with the workloads it supports "
+				"and whether it sees\nthe data) and every workload.\n\n"
+				"  -h, --help    this text\n"
+				"  --version     the version\n";
+
+static int cmd_list(int argc, char **argv)
+{
+	if (no_options("list", argc, argv, list_help))
+		return 0;
 	puts("Strategies:");
 	printf("  %-16s %-6s %s\n", "name", "data", "description, then the workloads it supports");
 	for (size_t i = 0; i < zc_strategy_count; i++) {
@@ -130,7 +146,7 @@ static void env_init(struct zc_env *env, const struct run_opts *o)
 	/* Subject and peer on different CPUs when there are two or more. */
 	env->subject_cpu = (o->no_pin || cpus < 2) ? -1 : 0;
 	env->peer_cpu = (o->no_pin || cpus < 2) ? -1 : 1;
-	env->interrupted = &interrupted;
+	env->interrupted = zc_interrupt_flag();
 	env->run_timeout_ms = (unsigned long)o->timeout_s * 1000ul;
 }
 
@@ -154,7 +170,7 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 	live_ncells = ncells;
 	struct zc_plan plan = {.reps = (unsigned)o->reps, .warmup = (unsigned)o->warmup, .verify = o->verify};
 	int mrc = zc_matrix_run(&env, cells, ncells, &plan);
-	if (interrupted)
+	if (zc_interrupted())
 		mrc = -1; /* also when no cell ran: stopped while generating a pattern */
 
 	json_t *doc = zc_result_doc(prog_argc, prog_argv, started, env.probes);
@@ -232,6 +248,7 @@ enum {
 	OPT_STALL_PEER,
 	OPT_VICTIM,
 	OPT_HELP,
+	OPT_VERSION,
 };
 
 /* Options both run and all take (all takes the matrix ones too). Returns 1
@@ -428,7 +445,7 @@ static int prepare_files(const struct run_opts *o, struct zc_cell *cells, size_t
 		if (h->dest_lock < 0)
 			zc_usage_error("%s", err);
 	}
-	return zc_cells_prepare_sources(cells, n, h->cache, &interrupted);
+	return zc_cells_prepare_sources(cells, n, h->cache, zc_interrupt_flag());
 }
 
 static void release_dirs(const struct run_opts *o, struct held_dirs *h)
@@ -442,17 +459,19 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"  --strategy S[,S..] copy strategies, or all (see zcbench list)\n"                                            \
 	"  --workload W[,W..] workloads, or all (see zcbench list)\n"                                                  \
 	"  --size N[,N..]     total bytes per run, over all streams and transfers\n"                                   \
+	"                     (at least 1)\n"                                                                          \
 	"  --chunk N[,N..]    bytes asked for per call (default: the strategy's own:\n"                                \
 	"                     32K for readwrite, pooled, readv_writev; 128K for io_uring\n"                            \
-	"                     and msg_zerocopy; 1M for the rest)\n"                                                    \
-	"  --streams N[,N..]  concurrent streams, each on its own thread (default 1)\n"                                \
+	"                     and msg_zerocopy; 1M for the rest; 1 to 1G)\n"                                           \
+	"  --streams N[,N..]  concurrent streams, each on its own thread (default 1;\n"                                \
+	"                     1 to 64)\n"                                                                              \
 	"  --transfers N      sequential transfers per stream, each of one file of\n"                                  \
-	"                     size/(streams*N) bytes (default 1)\n"                                                    \
+	"                     size/(streams*N) bytes (default 1; 1 to 100000)\n"                                       \
 	"  --alloc A          readwrite's buffer per transfer: malloc (default) or fresh\n"                            \
 	"                     (mmap/munmap, a churning allocator)\n"                                                   \
-	"  --pipe-size N      pipe size for splice, vmsplice, tee (default 1M)\n"                                      \
-	"  --qd N             io_uring queue depth (default 4)\n"                                                      \
-	"  --iovecs N         readv_writev buffers per call (default 8)\n"                                             \
+	"  --pipe-size N      pipe size for splice, vmsplice, tee (default 1M; 4K to 1G)\n"                            \
+	"  --qd N             io_uring queue depth (default 4; 1 to 4096)\n"                                           \
+	"  --iovecs N         readv_writev buffers per call (default 8; 1 to 64)\n"                                    \
 	"  --populate         mmap with MAP_POPULATE\n"                                                                \
 	"  --madvise M        mmap advice: normal (default) or sequential\n"                                           \
 	"  --inspect I        none (default), checksum (CRC32C) or redact (digits to X);\n"                            \
@@ -468,25 +487,28 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"  --cache-dir DIR    where pattern files live, private to you (default\n"                                     \
 	"                     $ZCBENCH_CACHE_DIR, else $XDG_CACHE_HOME/zcbench or\n"                                   \
 	"                     ~/.cache/zcbench; /var/cache/zcbench for root)\n"                                        \
-	"  --timeout SEC      kill a run that takes longer (default 60)\n"                                             \
+	"  --timeout SEC      kill a run that takes longer (default 60; 1 to 86400)\n"                                 \
 	"  --checkpoint DUR   loops regain control at least this often: socket deadlines,\n"                           \
 	"                     poll timeouts, and after a stop request blocked calls are\n"                             \
-	"                     interrupted (default 100ms; units ns, us, ms, s)\n"                                      \
+	"                     interrupted (default 100ms; 1ms to 60s; units ns, us,\n"                                 \
+	"                     ms, s; fractions such as 0.5s are taken)\n"                                              \
 	"  --no-deadlines     the blind variant: no socket deadlines, no interruption\n"                               \
 	"  --shutdown-after DUR  the shutdown benchmark: SIGTERM to the subject this\n"                                \
 	"                     long after its window opens (stream sinks only); every\n"                                \
-	"                     such run is verified byte by byte\n"                                                     \
+	"                     such run is verified byte by byte (more than 0)\n"                                       \
 	"  --kill-after DUR   SIGKILL a subject still running this long after SIGTERM\n"                               \
-	"                     (default 2s)\n"                                                                          \
+	"                     (default 2s; more than 0)\n"                                                             \
 	"  --stall-peer N     the drain peer stops reading after N bytes per stream and\n"                             \
-	"                     resumes only once the subject is gone\n"                                                 \
+	"                     resumes only once the subject is gone (0 or more)\n"                                     \
 	"  --victim N         the cache-pollution probe: walk an N-byte working set\n"                                 \
 	"                     (e.g. 256K) between chunks, one read per cache line, timed,\n"                           \
 	"                     against the same walk with no copy in between; it runs\n"                                \
 	"                     inside the window, so throughput figures then include it\n"                              \
+	"                     (64 bytes to 1G)\n"                                                                      \
 	"  --no-probes        do not load probes\n"                                                                    \
 	"  --no-pin           do not pin subject and peer to separate CPUs\n"                                          \
-	"  --help             this text\n"
+	"  -h, --help         this text\n"                                                                             \
+	"  --version          the version\n"
 
 /* The options of the run matrix, shared by run and all. */
 static const struct option matrix_longopts[] = {
@@ -521,6 +543,7 @@ static const struct option matrix_longopts[] = {
 	{"stall-peer", required_argument, 0, OPT_STALL_PEER},
 	{"victim", required_argument, 0, OPT_VICTIM},
 	{"help", no_argument, 0, OPT_HELP},
+	{"version", no_argument, 0, OPT_VERSION},
 };
 #define MATRIX_NOPTS (sizeof matrix_longopts / sizeof matrix_longopts[0])
 
@@ -532,10 +555,25 @@ static void longopts_with(struct option *out, const struct option *own, size_t n
 	memset(out + MATRIX_NOPTS + nown, 0, sizeof *out);
 }
 
-/* getopt_long prints its own message for unknown options; make it ours. */
+/* getopt_long prints its own message for unknown options; make it ours
+ * (zc_options_exact has caught every other case before). */
 static _Noreturn void bad_option(const char *cmd, char **argv)
 {
 	zc_usage_error("unknown or incomplete option '%s' for %s (see zcbench %s --help)", argv[optind - 1], cmd, cmd);
+}
+
+/* -h/--help and --version: returns 1 when opt was one of them (printed). */
+static int help_or_version(int opt, const char *help)
+{
+	if (opt == OPT_HELP || opt == 'h') {
+		fputs(help, stdout);
+		return 1;
+	}
+	if (opt == OPT_VERSION) {
+		zc_print_version();
+		return 1;
+	}
+	return 0;
 }
 
 /* ---- run ---- */
@@ -548,8 +586,8 @@ static const char run_help[] =
 	"suffixes meaning KiB, MiB, GiB, TiB.\n"
 	"\n"
 	"  --size N[,N..]     (default 256M)\n"
-	"  --reps N           measured repetitions (default 5)\n"
-	"  --warmup N         unmeasured warm-up runs before them (default 1)\n"
+	"  --reps N           measured repetitions (default 5; 1 to 10000)\n"
+	"  --warmup N         unmeasured warm-up runs before them (default 1; 0 to 10000)\n"
 	"  --out FILE         write JSON results to FILE ('-' for standard output)\n" MATRIX_HELP;
 
 static int cmd_run(int argc, char **argv)
@@ -557,18 +595,18 @@ static int cmd_run(int argc, char **argv)
 	static const struct option own[] = {{"out", required_argument, 0, OPT_OUT}};
 	struct option longopts[MATRIX_NOPTS + 2];
 	longopts_with(longopts, own, 1);
+	zc_options_exact("run", argc, argv, longopts);
 	struct run_opts o;
 	defaults(&o);
 	opterr = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (help_or_version(opt, run_help))
+			return 0;
 		if (common_option(opt, optarg, &o))
 			continue;
 		if (opt == OPT_OUT) {
 			o.out = optarg;
-		} else if (opt == OPT_HELP) {
-			fputs(run_help, stdout);
-			return 0;
 		} else {
 			bad_option("run", argv);
 		}
@@ -608,6 +646,8 @@ static const char all_help[] =
 	"across cells, and writes one JSON file named with the date and the kernel\n"
 	"release into DIR.\n"
 	"\n"
+	"  --reps N           measured repetitions (1 to 10000; default: the profile's)\n"
+	"  --warmup N         unmeasured warm-up runs before them (0 to 10000; default 1)\n"
 	"  --profile P        quick (default): 256M per run, 5 repetitions, 1 warm-up;\n"
 	"                     full: 512M per run, 10 repetitions, 1 warm-up, and sweeps\n"
 	"                     of --chunk 4K,64K,1M and --streams 1,4\n"
@@ -623,12 +663,16 @@ static int cmd_all(int argc, char **argv)
 	longopts_with(longopts, own, 2);
 	/* The profile sets the defaults; explicit options override them, so
 	 * look for --profile first. */
+	zc_options_exact("all", argc, argv, longopts);
 	int profile = 0;
 	opterr = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (help_or_version(opt, all_help))
+			return 0;
 		if (opt == OPT_PROFILE)
 			profile = zc_choice_arg("--profile", optarg, profiles, 2);
+	}
 	struct run_opts o;
 	defaults(&o);
 	o.cells.strategies = "all";
@@ -641,16 +685,13 @@ static int cmd_all(int argc, char **argv)
 	}
 	const char *out_dir = "results";
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (common_option(opt, optarg, &o))
 			continue;
 		if (opt == OPT_PROFILE) {
 			continue;
 		} else if (opt == OPT_OUT_DIR) {
 			out_dir = optarg;
-		} else if (opt == OPT_HELP) {
-			fputs(all_help, stdout);
-			return 0;
 		} else {
 			bad_option("all", argv);
 		}
@@ -699,16 +740,17 @@ static int cmd_all(int argc, char **argv)
 
 /* ---- doctor ---- */
 
+static const char doctor_help[] =
+	"usage: zcbench doctor\n\nLoads every probe once and prints what works on this machine and, for\n"
+	"what does not, why (no eBPF support built in, not root, no BTF, a missing\n"
+	"tracepoint, no PMU, perf_event_paranoid) and what to do.\n\n"
+	"  -h, --help    this text\n"
+	"  --version     the version\n";
+
 static int cmd_doctor(int argc, char **argv)
 {
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		puts("usage: zcbench doctor\n\nLoads every probe once and prints what works on this machine and, for\n"
-		     "what does not, why (no eBPF support built in, not root, no BTF, a missing\n"
-		     "tracepoint, no PMU, perf_event_paranoid) and what to do.");
+	if (no_options("doctor", argc, argv, doctor_help))
 		return 0;
-	}
-	if (argc > 1)
-		zc_usage_error("doctor takes no arguments (got '%s')", argv[1]);
 	zc_probes_doctor(stdout);
 	return 0;
 }
@@ -728,15 +770,68 @@ static const char main_help[] = "usage: zcbench COMMAND [options]\n"
 				"  calibrate the machine's ceilings: memcpy, syscall, pipe\n"
 				"  hyperfine time each cell as a whole process under hyperfine\n"
 				"  doctor    which probes work on this machine, and why not\n"
+				"  help CMD  a command's options and defaults (also zcbench CMD --help)\n"
 				"\n"
-				"zcbench COMMAND --help explains a command's options and defaults.\n";
+				"Options are long names given in full (--out-dir, never --out for it); -h,\n"
+				"--help and --version work with every command.\n"
+				"\n"
+				"Exit status: 0 done; 1 a cell failed, or output could not be written; 2 bad\n"
+				"input (one line on stderr says what); 130 interrupted (SIGINT or SIGTERM:\n"
+				"the result file so far is written, marked \"interrupted\": true).\n";
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} commands[] = {{"list", cmd_list},
+		{"run", cmd_run},
+		{"all", cmd_all},
+		{"report", zc_cmd_report},
+		{"compare", zc_cmd_compare},
+		{"calibrate", zc_cmd_calibrate},
+		{"hyperfine", zc_cmd_hyperfine},
+		{"doctor", cmd_doctor}};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static int (*command_named(const char *name))(int, char **)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return commands[i].fn;
+	return NULL;
+}
+
+static _Noreturn void unknown_command(const char *cmd)
+{
+	char names[256] = "";
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "", commands[i].name);
+	zc_usage_error("unknown command '%s' (valid: %s; see zcbench --help)", cmd, names);
+}
+
+/* Output that could not be written (a full disk, a closed pipe) is a
+ * failure, exit 1, whatever the command printed, unless it already ended
+ * for bad input (2) or an interruption (130). */
+static int finish(int rc)
+{
+	errno = 0;
+	bool failed = fflush(stdout) != 0 || ferror(stdout);
+	int e = errno;
+	if (fclose(stdout) != 0 && !failed) {
+		failed = true;
+		e = errno;
+	}
+	if (failed) {
+		fprintf(stderr, "zcbench: cannot write to standard output: %s\n", e ? strerror(e) : "write error");
+		if (rc == 0)
+			rc = 1;
+	}
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	zc_signals_install();
+	zc_signals_on_exit(remove_files_on_exit);
 	/* A peer that dies must turn into EPIPE in the subject, not a silent kill. */
 	signal(SIGPIPE, SIG_IGN);
 	/* Many transfers and streams open many descriptors before the window:
@@ -759,34 +854,29 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *cmd = argv[1];
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || (strcmp(cmd, "help") == 0 && argc == 2)) {
 		fputs(main_help, stdout);
-		return 0;
+		return finish(0);
 	}
 	if (strcmp(cmd, "--version") == 0) {
-		printf("zcbench %s\n", ZC_VERSION);
-		return 0;
+		zc_print_version();
+		return finish(0);
 	}
-	if (strcmp(cmd, "list") == 0)
-		return cmd_list(argc - 1, argv + 1);
-	if (strcmp(cmd, "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	if (strcmp(cmd, "all") == 0)
-		return cmd_all(argc - 1, argv + 1);
-	if (strcmp(cmd, "doctor") == 0)
-		return cmd_doctor(argc - 1, argv + 1);
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} more[] = {{"report", zc_cmd_report},
-		    {"compare", zc_cmd_compare},
-		    {"calibrate", zc_cmd_calibrate},
-		    {"hyperfine", zc_cmd_hyperfine}};
-	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
-		if (strcmp(cmd, more[i].name) == 0)
-			return more[i].fn(argc - 1, argv + 1);
-	zc_usage_error("unknown command '%s' (valid: list, run, all, report, compare, calibrate, hyperfine, doctor; "
-		       "see zcbench "
-		       "--help)",
-		       cmd);
+	if (strcmp(cmd, "help") == 0) {
+		if (argc > 3)
+			zc_usage_error("help takes one command name (got '%s' after '%s')", argv[3], argv[2]);
+		if (strcmp(argv[2], "help") == 0) {
+			fputs(main_help, stdout);
+			return finish(0);
+		}
+		int (*fn)(int, char **) = command_named(argv[2]);
+		if (!fn)
+			unknown_command(argv[2]);
+		char *help_argv[] = {argv[2], "--help", NULL};
+		return finish(fn(2, help_argv));
+	}
+	int (*fn)(int, char **) = command_named(cmd);
+	if (!fn)
+		unknown_command(cmd);
+	return finish(fn(argc - 1, argv + 1));
 }

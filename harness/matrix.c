@@ -21,23 +21,40 @@ static void progress(bool tty, size_t cell, size_t ncells, const struct zc_cell 
 	fflush(stderr);
 }
 
+static bool stopped(const struct zc_env *env)
+{
+	return env->interrupted && *env->interrupted;
+}
+
+static size_t measured_runs(const struct zc_cell *c)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < c->nruns; k++)
+		n += !c->runs[k].warmup && c->runs[k].measured;
+	return n;
+}
+
 int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells, const struct zc_plan *plan)
 {
 	bool tty = isatty(STDERR_FILENO);
 	unsigned rounds = plan->warmup + plan->reps;
-	int rc = 0;
+	int rc = stopped(env) ? -1 : 0;
 	for (unsigned round = 0; round < rounds && rc == 0; round++) {
 		bool warmup = round < plan->warmup;
 		for (size_t i = 0; i < ncells; i++) {
 			struct zc_cell *c = &cells[i];
 			if (c->status != ZC_OK)
 				continue;
+			if (stopped(env)) {
+				rc = -1;
+				break;
+			}
 			progress(tty, i + 1, ncells, c, round + 1, rounds, warmup);
 			/* Every byte is checked at least once per invocation: the
 			 * cell's first run, a warm-up when there is one. */
 			bool verify = plan->verify == ZC_VERIFY_ALL || !c->verified_once;
 			zc_run_once(env, c, warmup, verify);
-			if (c->status == ZC_INTERRUPTED || (env->interrupted && *env->interrupted)) {
+			if (c->status == ZC_INTERRUPTED || stopped(env)) {
 				if (c->status == ZC_INTERRUPTED)
 					c->status = ZC_OK; /* keep what it measured; the doc says interrupted */
 				rc = -1;
@@ -47,6 +64,19 @@ int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
+	/* A signal after the last run still makes an interrupted invocation. */
+	if (stopped(env))
+		rc = -1;
+	if (rc != 0)
+		for (size_t i = 0; i < ncells; i++)
+			if ((cells[i].status == ZC_OK || cells[i].status == ZC_INTERRUPTED) &&
+			    measured_runs(&cells[i]) == 0) {
+				/* An interrupted pattern generation said so already. */
+				if (cells[i].status == ZC_OK || !cells[i].reason[0])
+					snprintf(cells[i].reason, sizeof cells[i].reason,
+						 "interrupted before its first measured run");
+				cells[i].status = ZC_NOT_RUN;
+			}
 	return rc;
 }
 
@@ -82,7 +112,7 @@ void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells)
 				cpu[ntc++] = tc / 1e9 * GIB / (double)r->bytes;
 			n++;
 		}
-		static const char *const st[] = {"ok", "skipped", "failed", "ok"};
+		static const char *const st[] = {"ok", "skipped", "failed", "ok", "not run"};
 		if (n == 0) {
 			fprintf(out, "%-16s %-10s %-7s %9s %21s %10s %10s %10s %5zu  %s\n", c->p.strategy->name,
 				c->p.workload->name, st[c->status], "-", "-", "-", "-", "-", n,

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "result_json.h" /* ZC_VERSION */
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -12,7 +14,7 @@ static int parse_digits(const char **p, uint64_t *out, const char **why)
 {
 	const char *s = *p;
 	if (!isdigit((unsigned char)*s)) {
-		*why = *s == '-' ? "must not be negative" : "must start with a digit";
+		*why = *s == '-' && isdigit((unsigned char)s[1]) ? "must not be negative" : "must start with a digit";
 		return -1;
 	}
 	uint64_t v = 0;
@@ -93,6 +95,23 @@ int zc_parse_duration(const char *s, uint64_t *ns, const char **why)
 	uint64_t v;
 	if (parse_digits(&s, &v, why) != 0)
 		return -1;
+	/* An optional fraction, kept as digits over a power of ten. */
+	uint64_t frac = 0, scale = 1;
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s)) {
+			*why = "needs digits after the decimal point";
+			return -1;
+		}
+		for (; isdigit((unsigned char)*s); s++) {
+			if (scale == 1000000000) {
+				*why = "has more than 9 decimal places";
+				return -1;
+			}
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			scale *= 10;
+		}
+	}
 	static const struct {
 		const char *unit;
 		uint64_t ns;
@@ -100,14 +119,22 @@ int zc_parse_duration(const char *s, uint64_t *ns, const char **why)
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strcmp(s, units[i].unit) != 0)
 			continue;
-		if (v > UINT64_MAX / units[i].ns) {
+		uint64_t u = units[i].ns;
+		/* frac < scale <= 10^9 and u <= 10^9: frac * u fits. */
+		if (frac * u % scale != 0) {
+			*why = "is not a whole number of nanoseconds";
+			return -1;
+		}
+		uint64_t part = frac * u / scale;
+		if (v > (UINT64_MAX - part) / u) {
 			*why = "is too large";
 			return -1;
 		}
-		*ns = v * units[i].ns;
+		*ns = v * u + part;
 		return 0;
 	}
-	*why = "needs a unit (ns, us, ms or s)";
+	*why = *s ? "has an unknown unit (use ns, us, ms or s, e.g. 250ms or 0.5s)"
+		  : "needs a unit (ns, us, ms or s, e.g. 250ms or 0.5s)";
 	return -1;
 }
 
@@ -182,25 +209,96 @@ uint64_t zc_duration_arg(const char *opt, const char *v)
 	return ns;
 }
 
-size_t zc_split_list(const char *opt, const char *list, char **items, size_t max, char **storage)
+long zc_parse_list(const char *list, char **items, size_t max, char **storage, const char **why)
 {
 	char *copy = strdup(list);
-	if (!copy)
-		zc_usage_error("out of memory");
-	*storage = copy;
+	if (!copy) {
+		*why = "cannot be copied (out of memory)";
+		return -1;
+	}
 	size_t n = 0;
 	for (char *p = copy;;) {
 		char *comma = strchr(p, ',');
 		if (comma)
 			*comma = 0;
-		if (!*p)
-			zc_usage_error("%s '%s' has an empty item", opt, list);
-		if (n == max)
-			zc_usage_error("%s '%s' has more than %zu items", opt, list, max);
+		*why = !*p ? "has an empty item" : n == max ? "has too many items" : NULL;
+		if (*why) {
+			free(copy);
+			return -1;
+		}
 		items[n++] = p;
 		if (!comma)
 			break;
 		p = comma + 1;
 	}
-	return n;
+	*storage = copy;
+	return (long)n;
+}
+
+size_t zc_split_list(const char *opt, const char *list, char **items, size_t max, char **storage)
+{
+	const char *why;
+	long n = zc_parse_list(list, items, max, storage, &why);
+	if (n < 0) {
+		if (strcmp(why, "has too many items") == 0)
+			zc_usage_error("%s '%s' has more than %zu items", opt, list, max);
+		zc_usage_error("%s '%s' %s", opt, list, why);
+	}
+	return (size_t)n;
+}
+
+/* Options the unknown name may have meant: one a prefix of the other. */
+static void near_names(const char *name, size_t len, const struct option *longopts, char *buf, size_t buflen)
+{
+	buf[0] = 0;
+	for (const struct option *o = longopts; o->name; o++) {
+		size_t ol = strlen(o->name);
+		if (strncmp(o->name, name, len < ol ? len : ol) == 0 && len > 0)
+			snprintf(buf + strlen(buf), buflen - strlen(buf), "%s--%s", buf[0] ? " or " : "", o->name);
+	}
+}
+
+void zc_options_exact(const char *cmd, int argc, char **argv, const struct option *longopts)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return;
+		if (a[0] != '-' || a[1] == 0)
+			continue; /* an operand, or "-" */
+		if (a[1] != '-') {
+			if (strcmp(a, "-h") == 0)
+				continue;
+			zc_usage_error("unknown option '%s' for %s (long options only, and -h; see zcbench %s --help)",
+				       a, cmd, cmd);
+		}
+		const char *name = a + 2;
+		size_t len = strcspn(name, "=");
+		const struct option *o = longopts;
+		while (o->name && !(strlen(o->name) == len && strncmp(o->name, name, len) == 0))
+			o++;
+		if (!o->name) {
+			char near[512];
+			near_names(name, len, longopts, near, sizeof near);
+			if (near[0])
+				zc_usage_error(
+					"unknown option '--%.*s' for %s (did you mean %s? see zcbench %s --help)",
+					(int)len, name, cmd, near, cmd);
+			zc_usage_error("unknown option '--%.*s' for %s (see zcbench %s --help)", (int)len, name, cmd,
+				       cmd);
+		}
+		if (o->has_arg == no_argument && name[len] == '=')
+			zc_usage_error("option '--%s' takes no value (got '%s'; see zcbench %s --help)", o->name, a,
+				       cmd);
+		if (o->has_arg == required_argument && name[len] != '=') {
+			if (i + 1 >= argc)
+				zc_usage_error("option '--%s' needs a value (see zcbench %s --help)", o->name, cmd);
+			i++;
+		}
+	}
+}
+
+void zc_print_version(void)
+{
+	printf("zcbench %s\n", ZC_VERSION);
 }

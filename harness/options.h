@@ -2,6 +2,7 @@
 #ifndef ZC_OPTIONS_H
 #define ZC_OPTIONS_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,8 +15,9 @@ int zc_parse_size(const char *s, uint64_t *out, const char **why);
 /* A whole number in [min, max]. Same return convention. */
 int zc_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **why);
 
-/* "250ms", "2s", "500us", "100000ns": a duration with its unit, into
- * nanoseconds. Same return convention. */
+/* "250ms", "2s", "500us", "100000ns", "0.5ms": a duration with its unit,
+ * into nanoseconds; a fraction must come to whole nanoseconds. Same return
+ * convention. */
 int zc_parse_duration(const char *s, uint64_t *ns, const char **why);
 uint64_t zc_duration_arg(const char *opt, const char *v);
 
@@ -34,5 +36,20 @@ int zc_choice_arg(const char *opt, const char *v, const char *const *choices, si
  * strdup'd copy the caller frees through *storage). Returns the count; dies
  * on an empty item. */
 size_t zc_split_list(const char *opt, const char *list, char **items, size_t max, char **storage);
+
+/* The same without dying: returns the count, or -1 with *why set (an empty
+ * item, too many items; *storage is then freed). Every comma list of every
+ * command goes through here, so "a,,b" and "a," mean the same everywhere. */
+long zc_parse_list(const char *list, char **items, size_t max, char **storage, const char **why);
+
+/* getopt_long takes any unambiguous prefix of a long option ("--out" for
+ * "--out-dir"); zcbench takes exact names only. Checks argv[1..] (up to
+ * "--") against longopts and dies with exit 2 on an unknown name, naming
+ * the options it may have meant; also on a missing value or a value given
+ * to an option that takes none. "-h" is the only short option. */
+void zc_options_exact(const char *cmd, int argc, char **argv, const struct option *longopts);
+
+/* "zcbench 0.1.0" on standard output, for --version. */
+void zc_print_version(void);
 
 #endif

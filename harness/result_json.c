@@ -15,7 +15,7 @@
 
 #define GIB 1073741824.0
 
-static const char *const status_names[] = {"ok", "skipped", "failed", "interrupted"};
+static const char *const status_names[] = {"ok", "skipped", "failed", "interrupted", "not run"};
 
 static json_t *summary_object(const struct zc_summary *s)
 {
@@ -29,7 +29,9 @@ static json_t *int_or_null(bool have, uint64_t v)
 	return have ? json_integer((json_int_t)v) : json_null();
 }
 
-static json_t *run_json(const struct zc_run *r, size_t index, bool outlier, const char *const *stat_names)
+/* outlier: 1 or 0, or -1 when the run has no throughput to judge (a warm-up,
+ * no window, or no byte moved). */
+static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const char *const *stat_names)
 {
 	json_t *j = json_pack("{s:I,s:b,s:b,s:I}", "index", (json_int_t)index, "warmup", r->warmup, "verified",
 			      r->verified, "bytes", (json_int_t)r->bytes);
@@ -57,7 +59,7 @@ static json_t *run_json(const struct zc_run *r, size_t index, bool outlier, cons
 		json_object_set_new(sd, "stranded_bytes", int_or_null(m, r->w.stranded));
 		json_object_set_new(j, "shutdown", sd);
 	}
-	json_object_set_new(j, "outlier", r->warmup ? json_null() : json_boolean(outlier));
+	json_object_set_new(j, "outlier", outlier < 0 ? json_null() : json_boolean(outlier));
 	json_object_set_new(j, "peer_user_ns",
 			    r->have_peer_usage ? json_integer((json_int_t)r->peer_user_ns) : json_null());
 	json_object_set_new(j, "peer_sys_ns",
@@ -122,7 +124,8 @@ static json_t *params_json(const struct zc_cell *c)
 	return j;
 }
 
-/* Per-GiB medians of a per-run quantity. */
+/* Per-GiB medians of a per-run quantity over the runs that moved bytes, or
+ * -1 when none did. */
 static double median_per_gib(const struct zc_cell *c, size_t off)
 {
 	double v[c->nruns ? c->nruns : 1];
@@ -134,7 +137,7 @@ static double median_per_gib(const struct zc_cell *c, size_t off)
 		uint64_t x = *(const uint64_t *)((const char *)r + off);
 		v[n++] = (double)x * GIB / (double)r->bytes;
 	}
-	return n ? zc_median(v, n) : 0;
+	return n ? zc_median(v, n) : -1;
 }
 
 /* Median and max of a per-run figure over the signalled shutdown runs. */
@@ -209,22 +212,27 @@ json_t *zc_cell_json(const struct zc_cell *c)
 	json_object_set_new(j, "reason", c->status == ZC_OK ? json_null() : json_string(c->reason));
 	json_object_set_new(j, "path", c->path[0] ? json_string(c->path) : json_null());
 
-	size_t n = 0;
+	/* Throughput only where bytes moved in a timed window: a run that moved
+	 * nothing has no rate (null), never 0. */
+	size_t n = 0, nmeasured = 0;
 	double tput[c->nruns ? c->nruns : 1];
 	size_t measured_idx[c->nruns ? c->nruns : 1];
 	for (size_t i = 0; i < c->nruns; i++) {
 		const struct zc_run *r = &c->runs[i];
 		if (r->warmup || !r->measured)
 			continue;
+		nmeasured++;
+		if (r->bytes == 0 || r->w.elapsed_ns == 0)
+			continue;
 		measured_idx[n] = i;
-		tput[n++] = r->w.elapsed_ns ? (double)r->bytes * 1e9 / (double)r->w.elapsed_ns : 0;
+		tput[n++] = (double)r->bytes * 1e9 / (double)r->w.elapsed_ns;
 	}
 	bool outlier[n ? n : 1];
 	size_t noutliers = n ? zc_outliers(tput, n, outlier) : 0;
 
 	json_t *runs = json_array();
 	for (size_t i = 0, m = 0; i < c->nruns; i++) {
-		bool out = false;
+		int out = -1;
 		if (m < n && measured_idx[m] == i)
 			out = outlier[m++];
 		json_array_append_new(runs, run_json(&c->runs[i], i, out, c->p.strategy->stat_names));
@@ -232,25 +240,32 @@ json_t *zc_cell_json(const struct zc_cell *c)
 	json_object_set_new(j, "runs", runs);
 
 	json_t *shutdown = shutdown_summary(c);
-	if (n == 0) {
+	if (nmeasured == 0) {
 		json_object_set_new(j, "summary",
 				    shutdown ? json_pack("{s:I,s:n,s:o}", "runs", (json_int_t)0, "throughput_bps",
 							 "shutdown", shutdown)
 					     : json_null());
 		return j;
 	}
-	struct zc_summary s;
-	zc_summarize(tput, n, &s);
-	json_t *sum = json_pack("{s:I,s:o,s:I}", "runs", (json_int_t)n, "throughput_bps", summary_object(&s),
-				"outliers", (json_int_t)noutliers);
+	json_t *sum = json_pack("{s:I}", "runs", (json_int_t)nmeasured);
+	if (n) {
+		struct zc_summary s;
+		zc_summarize(tput, n, &s);
+		json_object_set_new(sum, "throughput_bps", summary_object(&s));
+		json_object_set_new(sum, "outliers", json_integer((json_int_t)noutliers));
+	} else {
+		json_object_set_new(sum, "throughput_bps", json_null());
+		json_object_set_new(sum, "outliers", json_null());
+	}
 	if (shutdown)
 		json_object_set_new(sum, "shutdown", shutdown);
 	json_t *victim = victim_summary(c);
 	if (victim)
 		json_object_set_new(sum, "victim", victim);
+	double user = median_per_gib(c, offsetof(struct zc_run, w.user_ns));
+	double sys = median_per_gib(c, offsetof(struct zc_run, w.sys_ns));
 	json_object_set_new(sum, "cpu_ns_per_gib",
-			    json_pack("{s:f,s:f}", "user", median_per_gib(c, offsetof(struct zc_run, w.user_ns)), "sys",
-				      median_per_gib(c, offsetof(struct zc_run, w.sys_ns))));
+			    user < 0 ? json_null() : json_pack("{s:f,s:f}", "user", user, "sys", sys));
 	zc_probes_summarize(runs, sum);
 	json_object_set_new(j, "summary", sum);
 	return j;

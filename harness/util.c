@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "signals.h"
 
 extern char **environ;
 
@@ -263,6 +266,11 @@ static _Noreturn void child_exec(const char *path, char *const argv[], char **en
 	}
 	if (how->cwd && chdir(how->cwd) != 0)
 		goto fail;
+	/* A group of its own: a terminal's ^C reaches this process alone, which
+	 * passes it on once (zc_signals_forward), and an interrupted child's own
+	 * children can be found and waited for as one group. */
+	if (setpgid(0, 0) != 0)
+		goto fail;
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -317,18 +325,44 @@ int zc_spawn_wait(const char *path, char *const argv[], const struct zc_spawn *h
 		return -1;
 	}
 	int rc = -1;
+	if (zc_interrupted()) {
+		snprintf(err, err_len, "interrupted before %s could start", path);
+		goto out;
+	}
+	/* Orphans of the child (hyperfine's benchmarked command when hyperfine
+	 * is killed) come to this process, so they can be waited for. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (pipe2(rep_p, O_CLOEXEC) != 0 || (how->out && pipe2(out_p, O_CLOEXEC) != 0) ||
 	    (how->err && pipe2(err_p, O_CLOEXEC) != 0)) {
 		snprintf(err, err_len, "pipe: %s", strerror(errno));
 		goto out;
 	}
+	/* SIGINT and SIGTERM wait until the child has its group and this
+	 * process knows it: one arriving in between is then passed on, not
+	 * taken by the child's copy of the handler before exec. */
+	sigset_t stop_sigs, old_mask;
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop_sigs, &old_mask);
 	pid_t pid = fork();
 	if (pid < 0) {
 		snprintf(err, err_len, "fork: %s", strerror(errno));
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		goto out;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		struct sigaction dfl = {.sa_handler = SIG_DFL};
+		sigemptyset(&dfl.sa_mask);
+		sigaction(SIGINT, &dfl, NULL);
+		sigaction(SIGTERM, &dfl, NULL);
 		child_exec(path, argv, env, how, out_p[1], err_p[1], rep_p[1]);
+	}
+	/* Both sides set the group, so it exists before either goes on; the
+	 * child may have exec'd already (EACCES), then it did it itself. */
+	setpgid(pid, pid);
+	zc_signals_forward(pid);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	close(rep_p[1]);
 	rep_p[1] = -1;
 	if (out_p[1] >= 0) {
@@ -349,9 +383,14 @@ int zc_spawn_wait(const char *path, char *const argv[], const struct zc_spawn *h
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			snprintf(err, err_len, "waitpid: %s", strerror(errno));
+			zc_signals_forward(0);
 			goto out;
 		}
 	}
+	/* Whatever the child left in its group (an interrupted hyperfine's
+	 * command, still stopping) goes before this returns. */
+	zc_signals_drain_group(pid, 10000);
+	zc_signals_forward(0);
 	if (got == (ssize_t)sizeof child_errno) {
 		snprintf(err, err_len, "cannot run %s: %s", path, strerror(child_errno));
 		goto out;

@@ -79,9 +79,10 @@ int main(int argc, char **argv)
 	       "readwrite", "--workload", "file-tcp", "--size", "1000", "--transfers", "3", "--out", out_path, cache);
 	EXPECT("zcbench: --out: cannot write /nonexistent-zc/out.json: No such file or directory", "run", "--strategy",
 	       "readwrite", "--workload", "file-tcp", "--out", "/nonexistent-zc/out.json", cache);
-	EXPECT("zcbench: unknown or incomplete option '--bogus' for run (see zcbench run --help)", "run", "--bogus");
-	EXPECT("zcbench: unknown or incomplete option '--size' for run (see zcbench run --help)", "run", "--size");
-	EXPECT("zcbench: unknown command 'frobnicate' (valid: list, run, all, report, compare, calibrate, hyperfine, doctor; "
+	EXPECT("zcbench: unknown option '--bogus' for run (see zcbench run --help)", "run", "--bogus");
+	EXPECT("zcbench: option '--size' needs a value (see zcbench run --help)", "run", "--size");
+	EXPECT("zcbench: unknown command 'frobnicate' (valid: list, run, all, report, compare, calibrate, hyperfine, "
+	       "doctor; "
 	       "see zcbench --help)",
 	       "frobnicate");
 	EXPECT("zcbench: --profile 'slow' is not a valid choice (valid: quick, full)", "all", "--profile", "slow");

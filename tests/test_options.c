@@ -1,6 +1,8 @@
 #include "harness/options.h"
 #include "check.h"
 
+#include <stdlib.h>
+
 static int size_ok(const char *s, unsigned long long want)
 {
 	uint64_t v = 0;
@@ -40,6 +42,37 @@ int main(void)
 	CHECK(zc_parse_count("0", 1, 10, &v, &why) == -1 && strcmp(why, "is too small") == 0);
 	CHECK(zc_parse_count("11", 1, 10, &v, &why) == -1 && strcmp(why, "is too large") == 0);
 	CHECK(zc_parse_count("5K", 1, 10, &v, &why) == -1 && strcmp(why, "must be a whole number") == 0);
+
+	/* Durations: a unit always; a fraction when it comes to whole ns. */
+	CHECK(zc_parse_duration("250ms", &v, &why) == 0 && v == 250000000);
+	CHECK(zc_parse_duration("0.5ms", &v, &why) == 0 && v == 500000);
+	CHECK(zc_parse_duration("1.5s", &v, &why) == 0 && v == 1500000000);
+	CHECK(zc_parse_duration("0.000000001s", &v, &why) == 0 && v == 1);
+	CHECK(zc_parse_duration("2.25us", &v, &why) == 0 && v == 2250);
+	CHECK(zc_parse_duration("0.5ns", &v, &why) == -1 && strcmp(why, "is not a whole number of nanoseconds") == 0);
+	CHECK(zc_parse_duration("0.0000000001s", &v, &why) == -1 && strcmp(why, "has more than 9 decimal places") == 0);
+	CHECK(zc_parse_duration("1.s", &v, &why) == -1 && strcmp(why, "needs digits after the decimal point") == 0);
+	CHECK(zc_parse_duration(".5s", &v, &why) == -1 && strcmp(why, "must start with a digit") == 0);
+	CHECK(zc_parse_duration("5", &v, &why) == -1 &&
+	      strcmp(why, "needs a unit (ns, us, ms or s, e.g. 250ms or 0.5s)") == 0);
+	CHECK(zc_parse_duration("5m", &v, &why) == -1 &&
+	      strcmp(why, "has an unknown unit (use ns, us, ms or s, e.g. 250ms or 0.5s)") == 0);
+	CHECK(zc_parse_duration("18446744073709551615ns", &v, &why) == 0 && v == UINT64_MAX);
+	CHECK(zc_parse_duration("18446744073.709551615s", &v, &why) == 0 && v == UINT64_MAX);
+	CHECK(zc_parse_duration("18446744073.709551616s", &v, &why) == -1 && strcmp(why, "is too large") == 0);
+	CHECK(zc_parse_duration("18446744074s", &v, &why) == -1 && strcmp(why, "is too large") == 0);
+
+	/* Lists: no empty item anywhere, a bounded count. */
+	char *items[4], *storage;
+	CHECK(zc_parse_list("a,bb,c", items, 4, &storage, &why) == 3 && strcmp(items[1], "bb") == 0);
+	free(storage);
+	CHECK(zc_parse_list("a", items, 4, &storage, &why) == 1 && strcmp(items[0], "a") == 0);
+	free(storage);
+	CHECK(zc_parse_list("a,", items, 4, &storage, &why) == -1 && strcmp(why, "has an empty item") == 0);
+	CHECK(zc_parse_list(",a", items, 4, &storage, &why) == -1 && strcmp(why, "has an empty item") == 0);
+	CHECK(zc_parse_list("a,,b", items, 4, &storage, &why) == -1 && strcmp(why, "has an empty item") == 0);
+	CHECK(zc_parse_list("", items, 4, &storage, &why) == -1 && strcmp(why, "has an empty item") == 0);
+	CHECK(zc_parse_list("a,b,c,d,e", items, 4, &storage, &why) == -1 && strcmp(why, "has too many items") == 0);
 
 	char buf[32];
 	zc_format_bytes(256ull << 20, buf, sizeof buf);
