@@ -74,6 +74,22 @@ int run_cmd(char *const argv[], struct cmd_result *r)
 	return 0;
 }
 
+char *proc_cmdline(int pid, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	for (size_t i = 0; i < n; i++)
+		buf[i] = buf[i] ? buf[i] : ' ';
+	buf[n] = 0;
+	return buf;
+}
+
 size_t count_lines(const char *text)
 {
 	size_t n = 0;

@@ -29,6 +29,10 @@ int wait_exit(pid_t pid, int timeout_ms);
  * prefix ("" for all). */
 size_t count_dir_entries(const char *dir, const char *prefix);
 
+/* Process pid's command line, its words joined by spaces, into buf ("" when
+ * it is gone). Returns buf. */
+char *proc_cmdline(int pid, char *buf, size_t len);
+
 /* How many lines text has (a last line without '\n' counts). */
 size_t count_lines(const char *text);
 

@@ -1,5 +1,6 @@
 /* An interrupted `zcbench all` writes valid JSON marked interrupted, naming
- * the cells it measured, and leaves no child process and no temp file. */
+ * the cells it measured (the others "not run", never "ok"), and leaves no
+ * child process and no temp file. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -23,17 +24,8 @@ static int count_procs_with(const char *tag)
 	for (struct dirent *e; d && (e = readdir(d));) {
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
-		char path[300], buf[4096];
-		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t len = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		for (size_t i = 0; i < len; i++)
-			if (!buf[i])
-				buf[i] = ' ';
-		buf[len] = 0;
+		char buf[4096];
+		proc_cmdline(atoi(e->d_name), buf, sizeof buf);
 		n += strstr(buf, tag) != NULL;
 	}
 	if (d)
@@ -101,12 +93,22 @@ int main(int argc, char **argv)
 			json_t *doc = json_load_file(path, 0, &err);
 			CHECK(doc != NULL);
 			CHECK(json_is_true(json_object_get(doc, "interrupted")));
-			/* At least one cell has measured runs to show. */
+			/* At least one cell has runs to show; none is "ok" without a
+			 * measured run: cells interrupted before one are "not run". */
 			json_t *results = json_object_get(doc, "results");
-			size_t with_runs = 0;
-			for (size_t i = 0; i < json_array_size(results); i++)
-				with_runs += json_array_size(json_object_get(json_array_get(results, i), "runs")) > 0;
+			size_t with_runs = 0, not_run = 0;
+			for (size_t i = 0; i < json_array_size(results); i++) {
+				json_t *cell = json_array_get(results, i), *runs = json_object_get(cell, "runs");
+				with_runs += json_array_size(runs) > 0;
+				size_t measured = 0;
+				for (size_t k = 0; k < json_array_size(runs); k++)
+					measured += !json_is_true(json_object_get(json_array_get(runs, k), "warmup"));
+				const char *st = json_string_value(json_object_get(cell, "status"));
+				CHECK(st && (strcmp(st, "ok") != 0 || measured > 0));
+				not_run += st && strcmp(st, "not run") == 0;
+			}
 			CHECK(with_runs > 0);
+			CHECK(not_run > 0); /* the last cells never got to their first measured run */
 			json_decref(doc);
 			unlink(path);
 		}

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "harness/result_json.h"
 #include "run_cmd.h"
 
 static int has(json_t *obj, const char *path)
@@ -21,10 +22,51 @@ static int has(json_t *obj, const char *path)
 	return at != NULL;
 }
 
+/* A run that moved no byte has no rate: throughput and CPU per GiB are null
+ * (never 0.0), and so is its outlier flag; a run beside it that moved bytes
+ * is summarized alone. */
+static void zero_bytes_are_null(void)
+{
+	struct zc_run runs[3] = {
+		{.warmup = true, .measured = true, .bytes = 0, .w = {.elapsed_ns = 1000}},
+		{.measured = true, .bytes = 0, .w = {.elapsed_ns = 1000, .user_ns = 10, .sys_ns = 20}},
+		{.measured = true, .bytes = 1 << 20, .w = {.elapsed_ns = 1000000, .user_ns = 100, .sys_ns = 200}},
+	};
+	struct zc_cell cell = {.p = {.strategy = zc_strategy_find("readwrite"),
+				     .workload = zc_workload_find("file-file"),
+				     .size = 1 << 20,
+				     .streams = 1,
+				     .transfers = 1},
+			       .chunk = 4096,
+			       .status = ZC_OK,
+			       .runs = runs,
+			       .nruns = 2};
+	json_t *j = zc_cell_json(&cell);
+	json_t *sum = json_object_get(j, "summary");
+	CHECK(json_integer_value(json_object_get(sum, "runs")) == 1);
+	CHECK(json_is_null(json_object_get(sum, "throughput_bps")));
+	CHECK(json_is_null(json_object_get(sum, "cpu_ns_per_gib")));
+	CHECK(json_is_null(json_object_get(sum, "outliers")));
+	CHECK(json_is_null(json_object_get(json_array_get(json_object_get(j, "runs"), 1), "outlier")));
+	json_decref(j);
+
+	cell.nruns = 3;
+	j = zc_cell_json(&cell);
+	sum = json_object_get(j, "summary");
+	CHECK(json_integer_value(json_object_get(sum, "runs")) == 2);
+	CHECK_NEAR(json_real_value(json_object_get(json_object_get(sum, "throughput_bps"), "median")), 1048576e3, 1e-3);
+	CHECK_NEAR(json_real_value(json_object_get(json_object_get(sum, "cpu_ns_per_gib"), "user")), 100.0 * 1024,
+		   1e-9);
+	CHECK(json_is_null(json_object_get(json_array_get(json_object_get(j, "runs"), 1), "outlier")));
+	CHECK(json_is_false(json_object_get(json_array_get(json_object_get(j, "runs"), 2), "outlier")));
+	json_decref(j);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return 2;
+	zero_bytes_are_null();
 	char dir[] = "/tmp/zc-json-XXXXXX";
 	CHECK(mkdtemp(dir) != NULL);
 	char out[300], cache[300], cache_opt[320];
