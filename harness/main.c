@@ -729,10 +729,16 @@ static int cmd_all(int argc, char **argv)
 	release_dirs(&o, &held);
 	if (rc == 0 || rc == 1) {
 		const char *files[] = {path};
-		if (zc_report_generate(files, 1, report_dir, err, sizeof err) == 0)
+		int grc = zc_report_generate(files, 1, report_dir, err, sizeof err);
+		if (zc_interrupted()) {
+			/* The cells are all in the file; only the report was cut short. */
+			fprintf(stderr, "zcbench: interrupted while drawing the report in %s\n", report_dir);
+			rc = 130;
+		} else if (grc == 0) {
 			fprintf(stderr, "zcbench: report written to %s/index.html\n", report_dir);
-		else
+		} else {
 			fprintf(stderr, "zcbench: no report: %s\n", err);
+		}
 	}
 	free(cells);
 	return rc;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
@@ -299,6 +300,10 @@ int zc_write_json_atomic(const json_t *doc, const char *path, char *err, size_t 
 	if (strcmp(path, "-") == 0) {
 		if (json_dumpf(doc, stdout, flags) != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
 			snprintf(err, err_len, "cannot write to standard output: %s", strerror(errno));
+			/* Told here, through err: drop what cannot be written, so the
+			 * check at exit does not tell it again. */
+			__fpurge(stdout);
+			clearerr(stdout);
 			return -1;
 		}
 		return 0;

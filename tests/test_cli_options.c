@@ -264,6 +264,12 @@ int main(int argc, char **argv)
 	expect_full(TO_FULL("compare", base, new), "compare");
 	expect_full(TO_FULL("compare", base, new, "--format", "json"), "compare --format json");
 	expect_full(TO_FULL("compare", base, new, "--fail-on-regression"), "compare --fail-on-regression");
+	/* JSON to a full standard output: said once, exit 1. */
+	expect_full(TO_FULL("run", "--strategy", "readwrite", "--workload", "file-file", "--size", "64K", "--reps", "1",
+			    "--warmup", "0", "--no-probes", cache, "--out", "-"),
+		    "run --out -");
+	const char *first = strstr(r.err, "cannot write to standard output");
+	CHECK(first && !strstr(first + 1, "cannot write to standard output"));
 	/* The same commands to a writable output: 0. */
 	RUN("list");
 	CHECK(r.status == 0 && strstr(r.out, "Strategies:"));
