@@ -785,24 +785,29 @@ static const char main_help[] = "usage: zcbench COMMAND [options]\n"
 				"input (one line on stderr says what); 130 interrupted (SIGINT or SIGTERM:\n"
 				"the result file so far is written, marked \"interrupted\": true).\n";
 
+/* stops: the command measures or draws, so SIGINT and SIGTERM ask it to stop
+ * at its next checkpoint (zc_signals_install); the others die by them. */
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
-} commands[] = {{"list", cmd_list},
-		{"run", cmd_run},
-		{"all", cmd_all},
-		{"report", zc_cmd_report},
-		{"compare", zc_cmd_compare},
-		{"calibrate", zc_cmd_calibrate},
-		{"hyperfine", zc_cmd_hyperfine},
-		{"doctor", cmd_doctor}};
+	bool stops;
+} commands[] = {{"list", cmd_list, false},
+		{"run", cmd_run, true},
+		{"all", cmd_all, true},
+		{"report", zc_cmd_report, true},
+		{"compare", zc_cmd_compare, false},
+		{"calibrate", zc_cmd_calibrate, true},
+		{"hyperfine", zc_cmd_hyperfine, true},
+		{"doctor", cmd_doctor, false}};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static int (*command_named(const char *name))(int, char **)
+static int (*command_named(const char *name, bool *stops))(int, char **)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (strcmp(name, commands[i].name) == 0)
+		if (strcmp(name, commands[i].name) == 0) {
+			*stops = commands[i].stops;
 			return commands[i].fn;
+		}
 	return NULL;
 }
 
@@ -836,8 +841,6 @@ static int finish(int rc)
 
 int main(int argc, char **argv)
 {
-	zc_signals_install();
-	zc_signals_on_exit(remove_files_on_exit);
 	/* A peer that dies must turn into EPIPE in the subject, not a silent kill. */
 	signal(SIGPIPE, SIG_IGN);
 	/* Many transfers and streams open many descriptors before the window:
@@ -875,14 +878,20 @@ int main(int argc, char **argv)
 			fputs(main_help, stdout);
 			return finish(0);
 		}
-		int (*fn)(int, char **) = command_named(argv[2]);
+		bool stops;
+		int (*fn)(int, char **) = command_named(argv[2], &stops);
 		if (!fn)
 			unknown_command(argv[2]);
 		char *help_argv[] = {argv[2], "--help", NULL};
 		return finish(fn(2, help_argv));
 	}
-	int (*fn)(int, char **) = command_named(cmd);
+	bool stops;
+	int (*fn)(int, char **) = command_named(cmd, &stops);
 	if (!fn)
 		unknown_command(cmd);
+	if (stops) {
+		zc_signals_install();
+		zc_signals_on_exit(remove_files_on_exit);
+	}
 	return finish(fn(argc - 1, argv + 1));
 }

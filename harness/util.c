@@ -330,8 +330,13 @@ int zc_spawn_wait(const char *path, char *const argv[], const struct zc_spawn *h
 		goto out;
 	}
 	/* Orphans of the child (hyperfine's benchmarked command when hyperfine
-	 * is killed) come to this process, so they can be waited for. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	 * is killed) come to this process, so they can be waited for. Best
+	 * effort: without it (before Linux 3.4) init reaps them and the wait
+	 * for the group below ends at its bound. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0 && errno != EINVAL) {
+		snprintf(err, err_len, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+		goto out;
+	}
 	if (pipe2(rep_p, O_CLOEXEC) != 0 || (how->out && pipe2(out_p, O_CLOEXEC) != 0) ||
 	    (how->err && pipe2(err_p, O_CLOEXEC) != 0)) {
 		snprintf(err, err_len, "pipe: %s", strerror(errno));
