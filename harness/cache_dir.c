@@ -296,7 +296,12 @@ void zc_dir_release(const char *dir, int fd)
 	if (fd < 0)
 		return;
 	char lock[PATH_MAX];
-	snprintf(lock, sizeof lock, "%s/owner-%ld.lock", dir, (long)getpid());
+	zc_dir_lock_path(dir, lock, sizeof lock);
 	unlink(lock);
 	close(fd);
+}
+
+void zc_dir_lock_path(const char *dir, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/owner-%ld.lock", dir, (long)getpid());
 }

@@ -31,4 +31,8 @@ int zc_dir_claim(const char *dir, char *err, size_t err_len);
  * other files are gone by then) and close fd. */
 void zc_dir_release(const char *dir, int fd);
 
+/* The path of this process's lock file in dir, for a clean-up that cannot
+ * call zc_dir_release (the handler of a second SIGINT/SIGTERM unlinks it). */
+void zc_dir_lock_path(const char *dir, char *buf, size_t len);
+
 #endif

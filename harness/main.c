@@ -34,6 +34,10 @@ static size_t live_ncells;
 static int prog_argc;
 static char **prog_argv;
 
+/* The lock files this invocation holds (cache and destination directories),
+ * for the second interrupt: "" when none. */
+static char held_locks[2][4200];
+
 /* Run by the second SIGINT/SIGTERM before it exits (zc_signals_on_exit):
  * unlink only, async-signal-safe. */
 static void remove_files_on_exit(void)
@@ -41,6 +45,9 @@ static void remove_files_on_exit(void)
 	zc_json_tmp_cleanup();
 	for (size_t i = 0; i < live_ncells; i++)
 		zc_cell_cleanup(&live_cells[i]);
+	for (int i = 0; i < 2; i++)
+		if (held_locks[i][0])
+			unlink(held_locks[i]);
 }
 
 static void names_of_strategies(char *buf, size_t len)
@@ -437,6 +444,7 @@ static int prepare_files(const struct run_opts *o, struct zc_cell *cells, size_t
 	h->cache_lock = zc_dir_claim(h->cache, err, sizeof err);
 	if (h->cache_lock < 0)
 		zc_usage_error("%s", err);
+	zc_dir_lock_path(h->cache, held_locks[0], sizeof held_locks[0]);
 	struct stat a, b;
 	bool same = o->cells.dest_dir && stat(h->cache, &a) == 0 && stat(o->cells.dest_dir, &b) == 0 &&
 		    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
@@ -444,12 +452,14 @@ static int prepare_files(const struct run_opts *o, struct zc_cell *cells, size_t
 		h->dest_lock = zc_dir_claim(o->cells.dest_dir, err, sizeof err);
 		if (h->dest_lock < 0)
 			zc_usage_error("%s", err);
+		zc_dir_lock_path(o->cells.dest_dir, held_locks[1], sizeof held_locks[1]);
 	}
 	return zc_cells_prepare_sources(cells, n, h->cache, zc_interrupt_flag());
 }
 
 static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 {
+	held_locks[0][0] = held_locks[1][0] = 0;
 	zc_dir_release(h->cache, h->cache_lock);
 	if (o->cells.dest_dir && h->dest_lock >= 0)
 		zc_dir_release(o->cells.dest_dir, h->dest_lock);

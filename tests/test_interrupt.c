@@ -78,6 +78,7 @@ int main(int argc, char **argv)
 		nanosleep(&settle, NULL);
 		CHECK(count_procs_with(cache) == 0);
 		CHECK(count_dir_entries(cache, "dest-") == 0);
+		CHECK(count_dir_entries(cache, "owner-") == 0); /* the lock, also after a second signal */
 		CHECK(count_dir_entries(out_dir, ".zcbench-") == 0);
 		if (sig_count == 2)
 			continue; /* exits at once: no file is owed, and none may be partial */
