@@ -42,6 +42,7 @@ struct zc_cell_params {
 	uint64_t stall_after;	    /* the drain peer stops reading after this many bytes */
 	uint64_t kill_after_ns;	    /* a subject not gone this long after SIGTERM is killed */
 	size_t victim_bytes;	    /* --victim: the working set walked between chunks; 0: off */
+	uint64_t victim_every;	    /* --victim-every: bytes delivered between walks; 0: the chunk */
 };
 
 /* What the subject measured over its window, sent back as it is. */
@@ -54,10 +55,23 @@ struct zc_window {
 	uint64_t moved_at_stop;	    /* bytes delivered when it arrived */
 	uint64_t in_flight_at_stop; /* bytes in pipes and socket queues when it arrived */
 	uint64_t stranded;	    /* bytes taken in but never delivered (stalled sinks) */
-	/* --victim: lines walked between chunks and their time, and the same
-	 * walk's time per line with no copy in between (before the window). */
-	uint64_t victim_ns, victim_lines, victim_walks;
-	double victim_baseline_ns_per_line;
+	/* --victim: walk pairs (after `every` bytes delivered, then at once
+	 * again), those dropped as interrupted, multiples of `every` that got no
+	 * walk of their own, and the medians over the kept pairs. */
+	uint64_t victim_walks, victim_kept, victim_excluded, victim_merged, victim_every, victim_lines;
+	double victim_median_ns, victim_base_median_ns;
+	bool victim_by_switches; /* interruptions seen by the eBPF switch count (else: by duration) */
+	/* CPU time of the subject's threads over the window, from their
+	 * scheduler clocks (CLOCK_THREAD_CPUTIME_ID of each thread), by class. */
+	bool have_thread_cpu;
+	uint64_t cpu_streams_ns, cpu_workers_ns, cpu_harness_ns;
+	uint32_t workers_seen; /* io_uring worker threads that ran in the window */
+	/* Placement: the CPU each stream was pinned to, -1: not pinned. */
+	int16_t stream_cpu[ZC_MAX_STREAMS];
+	int16_t main_cpu;
+	/* Zero-copy sends, from their completion reports: bytes the kernel
+	 * copied and bytes it only pinned (see zc_transfer_result). */
+	uint64_t zc_sent_copied, zc_sent_pinned;
 };
 
 struct zc_run {

@@ -155,6 +155,7 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							.stall_after = o->stall_after,
 							.kill_after_ns = o->kill_after_ns,
 							.victim_bytes = (size_t)o->victim_bytes,
+							.victim_every = o->victim_every,
 						};
 						cell->chunk = chunks[ci] ? chunks[ci] : s->default_chunk;
 						if (o->inspect != ZC_INSPECT_NONE && !s->sees_data) {

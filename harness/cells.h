@@ -29,6 +29,7 @@ struct zc_cell_opts {
 	uint64_t shutdown_after_ns, kill_after_ns;
 	uint64_t stall_after;  /* UINT64_MAX: the peer never stalls */
 	uint64_t victim_bytes; /* 0: no cache-pollution probe */
+	uint64_t victim_every; /* bytes delivered between walks; 0: the chunk */
 	const char *cache_dir; /* pattern files */
 	const char *dest_dir;  /* destination files; NULL: the cache directory */
 };

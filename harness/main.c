@@ -254,6 +254,7 @@ enum {
 	OPT_KILL_AFTER,
 	OPT_STALL_PEER,
 	OPT_VICTIM,
+	OPT_VICTIM_EVERY,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -364,6 +365,11 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 		c->victim_bytes = zc_size_arg("--victim", arg);
 		if (c->victim_bytes < 64 || c->victim_bytes > (1ull << 30))
 			zc_usage_error("--victim '%s' must be between 64 bytes and 1G", arg);
+		return 1;
+	case OPT_VICTIM_EVERY:
+		c->victim_every = zc_size_arg("--victim-every", arg);
+		if (c->victim_every < 1)
+			zc_usage_error("--victim-every '%s' must be more than 0", arg);
 		return 1;
 	}
 	return 0;
@@ -510,11 +516,14 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"                     (default 2s; more than 0)\n"                                                             \
 	"  --stall-peer N     the drain peer stops reading after N bytes per stream and\n"                             \
 	"                     resumes only once the subject is gone (0 or more)\n"                                     \
-	"  --victim N         the cache-pollution probe: walk an N-byte working set\n"                                 \
-	"                     (e.g. 256K) between chunks, one read per cache line, timed,\n"                           \
-	"                     against the same walk with no copy in between; it runs\n"                                \
-	"                     inside the window, so throughput figures then include it\n"                              \
+	"  --victim N         the cache-pollution probe: each time a stream delivered\n"                               \
+	"                     --victim-every bytes, walk an N-byte working set (e.g.\n"                                \
+	"                     256K), one read per cache line, timed, then walk it again\n"                             \
+	"                     at once (the baseline); medians, interrupted walks dropped;\n"                           \
+	"                     it runs inside the window, so throughput then includes it\n"                             \
 	"                     (64 bytes to 1G)\n"                                                                      \
+	"  --victim-every N   bytes delivered between walks (default: the chunk; more\n"                               \
+	"                     than 0)\n"                                                                               \
 	"  --no-probes        do not load probes\n"                                                                    \
 	"  --no-pin           do not pin subject and peer to separate CPUs\n"                                          \
 	"  -h, --help         this text\n"                                                                             \
@@ -552,6 +561,7 @@ static const struct option matrix_longopts[] = {
 	{"kill-after", required_argument, 0, OPT_KILL_AFTER},
 	{"stall-peer", required_argument, 0, OPT_STALL_PEER},
 	{"victim", required_argument, 0, OPT_VICTIM},
+	{"victim-every", required_argument, 0, OPT_VICTIM_EVERY},
 	{"help", no_argument, 0, OPT_HELP},
 	{"version", no_argument, 0, OPT_VERSION},
 };

@@ -13,6 +13,7 @@
 #include "host.h"
 #include "safe_file.h"
 #include "stats.h"
+#include "window_split.h"
 
 #define GIB 1073741824.0
 
@@ -32,7 +33,8 @@ static json_t *int_or_null(bool have, uint64_t v)
 
 /* outlier: 1 or 0, or -1 when the run has no throughput to judge (a warm-up,
  * no window, or no byte moved). */
-static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const char *const *stat_names)
+static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const char *const *stat_names,
+			unsigned streams)
 {
 	json_t *j = json_pack("{s:I,s:b,s:b,s:I}", "index", (json_int_t)index, "warmup", r->warmup, "verified",
 			      r->verified, "bytes", (json_int_t)r->bytes);
@@ -78,15 +80,11 @@ static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const
 		snprintf(hex, sizeof hex, "%08x", r->crc);
 		json_object_set_new(j, "crc32c", json_string(hex));
 	}
-	if (r->w.victim_lines) {
-		double per_line = (double)r->w.victim_ns / (double)r->w.victim_lines;
-		double base = r->w.victim_baseline_ns_per_line;
-		json_object_set_new(j, "victim",
-				    json_pack("{s:I,s:I,s:I,s:f,s:f,s:o}", "walks", (json_int_t)r->w.victim_walks,
-					      "lines", (json_int_t)r->w.victim_lines, "ns", (json_int_t)r->w.victim_ns,
-					      "ns_per_line", per_line, "baseline_ns_per_line", base, "ratio",
-					      base > 0 ? json_real(per_line / base) : json_null()));
-	}
+	if (m && r->w.victim_every)
+		json_object_set_new(j, "victim", zc_victim_json(&r->w));
+	json_object_set_new(j, "cpu", m ? zc_cpu_split_json(&r->w, r->counters) : json_null());
+	if (m)
+		json_object_set_new(j, "placement", zc_placement_json(&r->w, streams));
 	if (r->counters)
 		json_object_set(j, "counters", r->counters);
 	return j;
@@ -164,20 +162,26 @@ static json_t *median_max(const struct zc_cell *c, size_t off, bool need_measure
  * it was off. */
 static json_t *victim_summary(const struct zc_cell *c)
 {
-	double per_line[c->nruns ? c->nruns : 1], base[c->nruns ? c->nruns : 1];
+	double walk[c->nruns ? c->nruns : 1], base[c->nruns ? c->nruns : 1], ratio[c->nruns ? c->nruns : 1];
 	size_t n = 0;
+	uint64_t excluded = 0, walks = 0, lines = 0;
 	for (size_t i = 0; i < c->nruns; i++) {
 		const struct zc_run *r = &c->runs[i];
-		if (r->warmup || !r->measured || !r->w.victim_lines)
+		if (r->warmup || !r->measured || !r->w.victim_kept)
 			continue;
-		per_line[n] = (double)r->w.victim_ns / (double)r->w.victim_lines;
-		base[n++] = r->w.victim_baseline_ns_per_line;
+		walk[n] = r->w.victim_median_ns;
+		base[n] = r->w.victim_base_median_ns;
+		ratio[n++] = r->w.victim_median_ns / r->w.victim_base_median_ns;
+		excluded += r->w.victim_excluded;
+		walks += r->w.victim_walks;
+		lines = r->w.victim_lines;
 	}
 	if (n == 0)
 		return NULL;
-	double pl = zc_median(per_line, n), b = zc_median(base, n);
-	return json_pack("{s:f,s:f,s:o,s:s}", "ns_per_line", pl, "baseline_ns_per_line", b, "ratio",
-			 b > 0 ? json_real(pl / b) : json_null(), "mode",
+	double l = lines ? (double)lines : 1;
+	return json_pack("{s:f,s:f,s:f,s:I,s:I,s:s}", "ns_per_line", zc_median(walk, n) / l, "baseline_ns_per_line",
+			 zc_median(base, n) / l, "ratio", zc_median(ratio, n), "walks", (json_int_t)walks,
+			 "excluded_interrupted", (json_int_t)excluded, "mode",
 			 "opt-in (--victim): the walks run inside the window, so this cell's throughput includes them");
 }
 
@@ -236,7 +240,7 @@ json_t *zc_cell_json(const struct zc_cell *c)
 		int out = -1;
 		if (m < n && measured_idx[m] == i)
 			out = outlier[m++];
-		json_array_append_new(runs, run_json(&c->runs[i], i, out, c->p.strategy->stat_names));
+		json_array_append_new(runs, run_json(&c->runs[i], i, out, c->p.strategy->stat_names, c->p.streams));
 	}
 	json_object_set_new(j, "runs", runs);
 

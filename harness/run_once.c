@@ -15,6 +15,7 @@
 
 #include "cell.h"
 #include "subject.h"
+#include "window_split.h"
 #include "../workloads/page_cache.h"
 #include "../workloads/source_file.h"
 
@@ -337,6 +338,8 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 	}
 	if (!run.killed) {
 		run.counters = zc_probes_collect(env->probes, pid);
+		if (run.counters && got == 0)
+			zc_split_zerocopy_bytes(run.counters, &m.w);
 		reap(pid, false);
 		pid = -1;
 		if (signal_at)

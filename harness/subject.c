@@ -13,7 +13,11 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <linux/futex.h>
+#include <malloc.h>
 #include <linux/sockios.h>
+#include <dirent.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,7 +39,8 @@ struct stream {
 	int dst[2];
 	unsigned ndst;
 	struct zc_transfer_result tr;
-	pthread_barrier_t *start, *done;
+	struct gate *gate;
+	int cpu;      /* the CPU it is pinned to, -1: not pinned */
 	pid_t tid;    /* the thread running it, for interrupting blocked calls */
 	int pipes[4]; /* the strategy's own pipes (read ends) */
 	unsigned npipes;
@@ -55,6 +60,7 @@ static struct {
 	uint64_t moved_at;	 /* bytes delivered by then */
 	uint64_t in_flight;	 /* bytes in the streams' pipes and socket queues then */
 	int sampled;		 /* in_flight is complete (atomic) */
+	volatile pid_t watcher_tid;
 } stop;
 
 static uint64_t now_ns(void);
@@ -100,6 +106,7 @@ static void *signal_watcher(void *arg)
 {
 	const sigset_t *set = arg;
 	int sig;
+	__atomic_store_n(&stop.watcher_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	while (sigwait(set, &sig) != 0)
 		;
 	stop.at_ns = now_ns();
@@ -178,14 +185,249 @@ static void run_stream(struct stream *st)
 	}
 }
 
+/* Starting and ending the streams of a multi-stream window with no syscall
+ * of theirs inside it. Each stream parks on `go` (a futex entered before the
+ * window opens, so its return is not counted); the main thread opens the
+ * window and wakes them (its own syscall: a harness thread's, counted
+ * apart). The last stream to finish reads the clock and closes the eBPF
+ * window itself, then wakes the main thread; the others wait on `release`
+ * (entered inside the window, returning after it closed: not counted). */
+struct gate {
+	uint32_t go, release; /* futex words */
+	uint32_t parked;      /* streams parked on go */
+	uint32_t running;     /* futex word: streams still copying */
+	uint64_t t1;	      /* when the last stream finished */
+	struct zc_probes *probes;
+};
+
+static void futex_wait_while(uint32_t *word, uint32_t value)
+{
+	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) == value)
+		syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, value, NULL, NULL, 0);
+}
+
+static void futex_wake_all(uint32_t *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+}
+
+/* A strategy that allocates per transfer (readwrite) must find its
+ * thread's arena made and big enough before the window: one allocation of
+ * the chunk now, and (zc_subject_main) no trimming and no mmap per
+ * allocation, so no brk, mmap or munmap of the allocator lands in it. */
+static void warm_allocator(const struct stream *st)
+{
+	size_t n = st->cp->chunk ? st->cp->chunk : 4096;
+	void *b = malloc(n);
+	if (b)
+		zc_prefault(b, n);
+	free(b);
+}
+
 static void *stream_thread(void *arg)
 {
 	struct stream *st = arg;
-	st->tid = (pid_t)syscall(SYS_gettid);
-	pthread_barrier_wait(st->start);
+	struct gate *g = st->gate;
+	zc_pin_cpu(st->cpu);
+	warm_allocator(st);
+	__atomic_store_n(&st->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	__atomic_add_fetch(&g->parked, 1, __ATOMIC_ACQ_REL);
+	futex_wait_while(&g->go, 0);
 	run_stream(st);
-	pthread_barrier_wait(st->done);
+	if (__atomic_sub_fetch(&g->running, 1, __ATOMIC_ACQ_REL) == 0) {
+		g->t1 = now_ns();
+		zc_probes_ebpf_window_close(g->probes);
+		futex_wake_all(&g->running);
+	}
+	futex_wait_while(&g->release, 0);
 	return NULL;
+}
+
+/* True once thread tid of this process sleeps ('S' in its stat): a parked
+ * stream or the signal watcher in sigwait. */
+static bool thread_sleeps(pid_t tid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	const char *rp = strrchr(buf, ')'); /* comm may hold spaces */
+	return rp && rp[1] == ' ' && rp[2] == 'S';
+}
+
+/* Wait (before the window) until tid is set and asleep, so none of its
+ * start-up calls lands in the window. Gives up after ~10 s. */
+static void wait_asleep(const volatile pid_t *tid)
+{
+	for (int i = 0; i < 10000; i++) {
+		pid_t t = __atomic_load_n(tid, __ATOMIC_ACQUIRE);
+		if (t > 0 && thread_sleeps(t))
+			return;
+		nanosleep(&(struct timespec){0, 1000000}, NULL);
+	}
+}
+
+/* CPU time of each thread of the process, by class, from the threads'
+ * scheduler clocks (exact to the ns for a sleeping thread). */
+#define MAX_TASKS 512
+struct thread_cpu {
+	unsigned n;
+	pid_t tid[MAX_TASKS];
+	uint64_t ns[MAX_TASKS];
+};
+
+static uint64_t cpu_of_thread(pid_t tid)
+{
+	/* The kernel's MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED). */
+	clockid_t id = (clockid_t)((~(unsigned)tid) << 3) | 6;
+	struct timespec ts;
+	if (clock_gettime(id, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void snapshot_threads(struct thread_cpu *tc)
+{
+	tc->n = 0;
+	DIR *d = opendir("/proc/self/task");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) && tc->n < MAX_TASKS) {
+		pid_t tid = (pid_t)atoi(e->d_name);
+		if (tid <= 0)
+			continue;
+		tc->tid[tc->n] = tid;
+		tc->ns[tc->n++] = cpu_of_thread(tid);
+	}
+	closedir(d);
+}
+
+/* Sum the CPU time each thread spent between snapshots a and b by class:
+ * a stream (streams[]), the harness's own (harness[]), or else a kernel
+ * worker of io_uring (the only other threads the process can have). */
+static void split_cpu(const struct thread_cpu *a, const struct thread_cpu *b, const pid_t *streams, unsigned n,
+		      const pid_t *harness, unsigned nh, struct zc_window *w)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		uint64_t before = 0;
+		for (unsigned j = 0; j < a->n; j++)
+			if (a->tid[j] == b->tid[i])
+				before = a->ns[j];
+		uint64_t d = b->ns[i] > before ? b->ns[i] - before : 0;
+		bool done = false;
+		for (unsigned k = 0; k < n && !done; k++)
+			if (streams[k] == b->tid[i]) {
+				w->cpu_streams_ns += d;
+				done = true;
+			}
+		for (unsigned k = 0; k < nh && !done; k++)
+			if (harness[k] == b->tid[i]) {
+				w->cpu_harness_ns += d;
+				done = true;
+			}
+		if (!done) {
+			w->cpu_workers_ns += d;
+			w->workers_seen += d > 0;
+		}
+	}
+	w->have_thread_cpu = b->n > 0;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+static double median_u32(uint32_t *v, uint64_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof *v, cmp_u32);
+	return n % 2 ? v[n / 2] : ((double)v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* --victim: each stream's working set, faulted in; the walk times of all
+ * streams pooled into medians after the window. */
+static void victim_setup(struct zc_copy_params *cp, struct stream *st, unsigned n, const struct zc_cell *cell,
+			 const volatile uint64_t *switches, int to_parent)
+{
+	const struct zc_cell_params *p = &cell->p;
+	cp->victims = calloc(n, sizeof *cp->victims);
+	if (!cp->victims)
+		not_ready(to_parent, ENOMEM, "out of memory");
+	uint64_t every = p->victim_every ? p->victim_every : cell->chunk;
+	uint64_t cap = p->size / n / every + 2;
+	for (unsigned k = 0; k < n; k++) {
+		void *b;
+		if (posix_memalign(&b, 4096, p->victim_bytes) != 0)
+			not_ready(to_parent, ENOMEM, "out of memory (victim working set)");
+		zc_prefault(b, p->victim_bytes);
+		struct zc_victim *v = &cp->victims[k];
+		*v = (struct zc_victim){.buf = b,
+					.size = p->victim_bytes,
+					.every = every,
+					.next_at = every,
+					.moved = &st[k].tr.moved,
+					.switches = switches ? &switches[k] : NULL,
+					.cap = cap,
+					.walk_ns = calloc(cap, sizeof(uint32_t)),
+					.base_ns = calloc(cap, sizeof(uint32_t))};
+		if (!v->walk_ns || !v->base_ns)
+			not_ready(to_parent, ENOMEM, "out of memory (victim walk times)");
+	}
+	/* Without the eBPF switch count, a walk longer than 20 times a warm
+	 * walk (and than 1 ms) is taken as interrupted. */
+	struct zc_victim *v = &cp->victims[0];
+	uint32_t warm[15];
+	for (int i = 0; i < 15; i++) {
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		unsigned sum = 0;
+		for (size_t j = 0; j < v->size; j += 64)
+			sum += v->buf[j];
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		v->sink += sum;
+		warm[i] = (uint32_t)((b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec));
+	}
+	uint64_t thr = (uint64_t)(median_u32(warm, 15) * 20);
+	for (unsigned k = 0; k < n; k++)
+		cp->victims[k].threshold_ns = thr > 1000000 ? thr : 1000000;
+}
+
+static void victim_report(const struct zc_copy_params *cp, unsigned n, struct zc_window *w)
+{
+	uint64_t kept = 0;
+	for (unsigned k = 0; k < n; k++)
+		kept += cp->victims[k].kept;
+	uint32_t *walk = calloc(kept ? kept : 1, sizeof *walk), *base = calloc(kept ? kept : 1, sizeof *base);
+	if (!walk || !base)
+		_exit(1);
+	uint64_t at = 0;
+	for (unsigned k = 0; k < n; k++) {
+		const struct zc_victim *v = &cp->victims[k];
+		memcpy(walk + at, v->walk_ns, v->kept * sizeof *walk);
+		memcpy(base + at, v->base_ns, v->kept * sizeof *base);
+		at += v->kept;
+		w->victim_walks += v->walks;
+		w->victim_excluded += v->excluded;
+		w->victim_merged += v->merged;
+	}
+	w->victim_kept = kept;
+	w->victim_every = cp->victims[0].every;
+	w->victim_lines = cp->victims[0].size / 64;
+	w->victim_by_switches = cp->victims[0].switches != NULL;
+	w->victim_median_ns = median_u32(walk, kept);
+	w->victim_base_median_ns = median_u32(base, kept);
+	free(walk);
+	free(base);
 }
 
 /* Set up stream k: its source, sinks and strategy state. Exits not-ready on
@@ -283,6 +525,11 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 	sigaction(SIGUSR1, &sa, NULL);
 	zc_wl_subject_side(wr);
 	zc_pin_cpu(env->subject_cpu);
+	/* Freed memory stays with the allocator and every size up to 32 MiB
+	 * comes from its heap: see warm_allocator. */
+	mallopt(M_TRIM_THRESHOLD, INT32_MAX);
+	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 64 * 1024 * 1024);
 	/* Stop requests go to the watcher thread alone: blocked here before any
 	 * stream thread exists, so every one inherits the mask. */
 	static sigset_t stop_signals;
@@ -318,7 +565,15 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		if (s->pipe_fds)
 			st[k].npipes = s->pipe_fds(st[k].state, st[k].pipes, 4);
 	}
+	/* Placement: the main thread stays on the subject's CPU; stream k runs
+	 * on CPU (subject + k) mod the online CPUs, so streams spread over the
+	 * machine (stream 0 shares the main thread's CPU, which only waits). */
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	for (unsigned k = 0; k < n; k++)
+		st[k].cpu = env->subject_cpu < 0 || ncpu < 1 ? -1 : (int)((env->subject_cpu + (long)k) % ncpu);
 	st[0].tid = n == 1 ? (pid_t)syscall(SYS_gettid) : 0;
+	if (n == 1)
+		warm_allocator(&st[0]);
 	stop.streams = st;
 	stop.n = n;
 	stop.checkpoint_ms = p->checkpoint_ms ? p->checkpoint_ms : ZC_CHECKPOINT_MS;
@@ -328,43 +583,30 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 	if (we)
 		not_ready(to_parent, we, "pthread_create (signal watcher) failed");
 
-	/* Streams beyond one run on threads started now, parked on a barrier
-	 * that the window opens. */
-	pthread_barrier_t start, done;
+	/* Streams beyond one run on threads started now, parked until the
+	 * window opens (struct gate). */
+	struct gate gate = {.running = n, .probes = env->probes};
 	if (n > 1) {
-		if (pthread_barrier_init(&start, NULL, n + 1) != 0 || pthread_barrier_init(&done, NULL, n + 1) != 0)
-			not_ready(to_parent, EAGAIN, "pthread_barrier_init failed");
 		for (unsigned k = 0; k < n; k++) {
-			st[k].start = &start;
-			st[k].done = &done;
+			st[k].gate = &gate;
 			int e = pthread_create(&tid[k], NULL, stream_thread, &st[k]);
 			if (e)
 				not_ready(to_parent, e, "pthread_create failed");
 		}
+		for (unsigned k = 0; k < n; k++)
+			wait_asleep(&st[k].tid);
 	}
-	/* --victim: each stream's working set, faulted in and walked warm now;
-	 * the same walk with no copy in between is the baseline. */
-	double baseline = 0;
-	if (p->victim_bytes) {
-		cp.victims = calloc(n, sizeof *cp.victims);
-		if (!cp.victims)
-			not_ready(to_parent, ENOMEM, "out of memory");
-		for (unsigned k = 0; k < n; k++) {
-			void *b;
-			if (posix_memalign(&b, 4096, p->victim_bytes) != 0)
-				not_ready(to_parent, ENOMEM, "out of memory (victim working set)");
-			zc_prefault(b, p->victim_bytes);
-			cp.victims[k] = (struct zc_victim){.buf = b, .size = p->victim_bytes};
-		}
-		struct zc_victim *v = &cp.victims[0];
-		for (int i = 0; i < 3; i++)
-			zc_victim_walk(v);
-		*v = (struct zc_victim){.buf = v->buf, .size = v->size};
-		for (int i = 0; i < 50; i++)
-			zc_victim_walk(v);
-		baseline = v->lines ? (double)v->ns / (double)v->lines : 0;
-		*v = (struct zc_victim){.buf = v->buf, .size = v->size};
-	}
+	wait_asleep(&stop.watcher_tid);
+	pid_t stream_tids[ZC_MAX_STREAMS], harness_tids[2];
+	unsigned nharness = 0;
+	for (unsigned k = 0; k < n; k++)
+		stream_tids[k] = st[k].tid;
+	harness_tids[nharness++] = stop.watcher_tid;
+	if (n > 1)
+		harness_tids[nharness++] = (pid_t)syscall(SYS_gettid);
+	zc_probes_register_threads(env->probes, stream_tids, n, harness_tids, nharness);
+	if (p->victim_bytes)
+		victim_setup(&cp, st, n, cell, zc_probes_stream_switches(env->probes), to_parent);
 	zc_probes_subject_init(env->probes);
 
 	struct zc_ready_msg ready = {0};
@@ -379,19 +621,29 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		_exit(0); /* the parent gave up on this run */
 
 	/* The window: only the copy between the two clock reads. */
+	static struct thread_cpu cpu0, cpu1;
 	struct rusage r0, r1;
 	getrusage(RUSAGE_SELF, &r0);
+	snapshot_threads(&cpu0);
 	zc_probes_window_begin(env->probes);
-	uint64_t t0 = now_ns();
+	uint64_t t0 = now_ns(), t1;
 	if (n == 1) {
 		run_stream(&st[0]);
+		t1 = now_ns();
 	} else {
-		pthread_barrier_wait(&start);
-		pthread_barrier_wait(&done);
+		__atomic_store_n(&gate.go, 1, __ATOMIC_RELEASE);
+		futex_wake_all(&gate.go);
+		for (uint32_t v; (v = __atomic_load_n(&gate.running, __ATOMIC_ACQUIRE)) != 0;)
+			syscall(SYS_futex, &gate.running, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+		t1 = gate.t1;
 	}
-	uint64_t t1 = now_ns();
 	zc_probes_window_end(env->probes);
+	snapshot_threads(&cpu1);
 	getrusage(RUSAGE_SELF, &r1);
+	if (n > 1) {
+		__atomic_store_n(&gate.release, 1, __ATOMIC_RELEASE);
+		futex_wake_all(&gate.release);
+	}
 	/* No more checkpoint pokes: the copy is over. Block further stop
 	 * signals too, so the record below is read once, complete. */
 	sigset_t block;
@@ -420,14 +672,12 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		m.w.moved_at_stop = stop.moved_at;
 		m.w.in_flight_at_stop = stop.in_flight;
 	}
-	if (cp.victims) {
-		for (unsigned k = 0; k < n; k++) {
-			m.w.victim_ns += cp.victims[k].ns;
-			m.w.victim_lines += cp.victims[k].lines;
-			m.w.victim_walks += cp.victims[k].walks;
-		}
-		m.w.victim_baseline_ns_per_line = baseline;
-	}
+	if (cp.victims)
+		victim_report(&cp, n, &m.w);
+	split_cpu(&cpu0, &cpu1, stream_tids, n, harness_tids, nharness, &m.w);
+	m.w.main_cpu = (int16_t)env->subject_cpu;
+	for (unsigned k = 0; k < n; k++)
+		m.w.stream_cpu[k] = (int16_t)st[k].cpu;
 	uint32_t want_crc = p->inspect == ZC_INSPECT_CHECKSUM ? expected_crc(wp) : 0;
 	m.checksummed = p->inspect == ZC_INSPECT_CHECKSUM;
 	for (unsigned k = 0; k < n; k++) {
@@ -447,6 +697,8 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		m.stopped |= tr->stopped;
 		m.moved += tr->moved;
 		m.w.stranded += tr->stranded;
+		m.w.zc_sent_copied += tr->zc_copied_bytes;
+		m.w.zc_sent_pinned += tr->zc_pinned_bytes;
 		for (unsigned i = 0; i < ZC_MAX_STATS; i++)
 			m.w.stats[i] += tr->stats[i];
 		if (k == 0) {

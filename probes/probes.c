@@ -86,13 +86,13 @@ static const struct {
 	const char *name;
 	unsigned char cls;
 } data_syscalls[] = {
-	{"read", ZC_CLASS_TO_USER},	  {"pread64", ZC_CLASS_TO_USER},    {"readv", ZC_CLASS_TO_USER},
-	{"preadv", ZC_CLASS_TO_USER},	  {"preadv2", ZC_CLASS_TO_USER},    {"recvfrom", ZC_CLASS_TO_USER},
-	{"recvmsg", ZC_CLASS_TO_USER},	  {"recvmmsg", ZC_CLASS_NONE},	    {"write", ZC_CLASS_FROM_USER},
-	{"pwrite64", ZC_CLASS_FROM_USER}, {"writev", ZC_CLASS_FROM_USER},   {"pwritev", ZC_CLASS_FROM_USER},
-	{"pwritev2", ZC_CLASS_FROM_USER}, {"sendto", ZC_CLASS_FROM_USER},   {"sendmsg", ZC_CLASS_FROM_USER},
-	{"sendmmsg", ZC_CLASS_NONE},	  {"vmsplice", ZC_CLASS_FROM_USER}, {"sendfile", ZC_CLASS_IN_KERNEL},
-	{"splice", ZC_CLASS_IN_KERNEL},	  {"tee", ZC_CLASS_IN_KERNEL},	    {"copy_file_range", ZC_CLASS_IN_KERNEL},
+	{"read", ZC_CLASS_TO_USER},	  {"pread64", ZC_CLASS_TO_USER},  {"readv", ZC_CLASS_TO_USER},
+	{"preadv", ZC_CLASS_TO_USER},	  {"preadv2", ZC_CLASS_TO_USER},  {"recvfrom", ZC_CLASS_TO_USER},
+	{"recvmsg", ZC_CLASS_TO_USER},	  {"recvmmsg", ZC_CLASS_NONE},	  {"write", ZC_CLASS_FROM_USER},
+	{"pwrite64", ZC_CLASS_FROM_USER}, {"writev", ZC_CLASS_FROM_USER}, {"pwritev", ZC_CLASS_FROM_USER},
+	{"pwritev2", ZC_CLASS_FROM_USER}, {"sendto", ZC_CLASS_FROM_USER}, {"sendmsg", ZC_CLASS_FROM_USER},
+	{"sendmmsg", ZC_CLASS_NONE},	  {"vmsplice", ZC_CLASS_PINNED},  {"sendfile", ZC_CLASS_IN_KERNEL},
+	{"splice", ZC_CLASS_IN_KERNEL},	  {"tee", ZC_CLASS_IN_KERNEL},	  {"copy_file_range", ZC_CLASS_IN_KERNEL},
 };
 #define NDATA (sizeof data_syscalls / sizeof data_syscalls[0])
 _Static_assert(NDATA <= ZC_NHIST, "more histogram slots needed");
@@ -389,6 +389,36 @@ void zc_probes_subject_init(struct zc_probes *pr)
 		zc_perf_subject_init(&pr->perf);
 }
 
+void zc_probes_register_threads(struct zc_probes *pr, const pid_t *streams, unsigned n, const pid_t *harness,
+				unsigned nh)
+{
+#ifdef ZC_HAVE_BPF
+	if (!pr->enabled || !pr->skel)
+		return;
+	struct zc_bpf__data_ctl *ctl = pr->skel->data_ctl;
+	for (unsigned i = 0; i < ZC_MAX_TIDS; i++) {
+		ctl->zc_stream_tids[i] = i < n ? (uint32_t)streams[i] : 0;
+		ctl->zc_stream_switches[i] = 0;
+	}
+	for (unsigned i = 0; i < ZC_MAX_HARNESS; i++)
+		ctl->zc_harness_tids[i] = i < nh ? (uint32_t)harness[i] : 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#else
+	(void)pr, (void)streams, (void)n, (void)harness, (void)nh;
+#endif
+}
+
+const volatile uint64_t *zc_probes_stream_switches(struct zc_probes *pr)
+{
+#ifdef ZC_HAVE_BPF
+	if (pr->enabled && pr->skel)
+		return (const volatile uint64_t *)pr->skel->data_ctl->zc_stream_switches;
+#else
+	(void)pr;
+#endif
+	return NULL;
+}
+
 /* No syscall in the eBPF part of either: a store to the mmapped flag. The
  * perf counters are switched on before the flag is set and off after it is
  * cleared, so the eBPF counts never see those prctl calls. */
@@ -400,6 +430,16 @@ void zc_probes_window_begin(struct zc_probes *pr)
 #ifdef ZC_HAVE_BPF
 	if (pr->skel)
 		__atomic_store_n(&pr->skel->data_ctl->zc_enabled, 1, __ATOMIC_SEQ_CST);
+#endif
+}
+
+void zc_probes_ebpf_window_close(struct zc_probes *pr)
+{
+#ifdef ZC_HAVE_BPF
+	if (pr->enabled && pr->skel)
+		__atomic_store_n(&pr->skel->data_ctl->zc_enabled, 0, __ATOMIC_SEQ_CST);
+#else
+	(void)pr;
 #endif
 }
 
@@ -438,10 +478,17 @@ static void ebpf_collect(struct zc_probes *pr, pid_t subject, json_t *c)
 		const struct zc_cpu *x = &pr->cpus[i];
 		for (int k = 0; k <= ZC_NSYS; k++)
 			b->sys_count[k] += x->sys_count[k];
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < ZC_NCLASS; k++)
 			b->bytes[k] += x->bytes[k];
 		for (int k = 0; k < 2; k++)
 			b->csw[k] += x->csw[k];
+		for (int t = 0; t < ZC_NTHR; t++) {
+			for (int k = 0; k < 2; k++)
+				b->thr_csw[t][k] += x->thr_csw[t][k];
+			b->thr_off_cpu_ns[t] += x->thr_off_cpu_ns[t];
+		}
+		b->sys_kernel_ns += x->sys_kernel_ns;
+		b->harness_sys += x->harness_sys;
 		b->off_cpu_ns += x->off_cpu_ns;
 		b->lost += x->lost;
 		for (int h = 0; h < ZC_NHIST; h++)
@@ -467,22 +514,37 @@ static void ebpf_collect(struct zc_probes *pr, pid_t subject, json_t *c)
 	}
 	json_object_set_new(c, "syscalls", sys);
 	json_object_set_new(c, "syscalls_total", u64_json(total));
+	/* The subject's figures are its stream threads'; io_uring's workers
+	 * and the harness's own threads are reported apart. */
+	static const char *const thr_names[] = {"streams", "io_workers", "harness"};
+	json_t *thr = json_object();
+	for (int t = 0; t < 3; t++)
+		json_object_set_new(thr, thr_names[t],
+				    json_pack("{s:{s:o,s:o},s:o}", "context_switches", "voluntary",
+					      u64_json(b->thr_csw[t][ZC_CSW_VOLUNTARY]), "involuntary",
+					      u64_json(b->thr_csw[t][ZC_CSW_INVOLUNTARY]), "off_cpu_ns",
+					      u64_json(b->thr_off_cpu_ns[t])));
+	json_object_set_new(json_object_get(thr, "harness"), "syscalls", u64_json(b->harness_sys));
+	json_object_set_new(c, "threads", thr);
 	json_object_set_new(c, "context_switches",
-			    json_pack("{s:o,s:o}", "voluntary", u64_json(b->csw[ZC_CSW_VOLUNTARY]), "involuntary",
-				      u64_json(b->csw[ZC_CSW_INVOLUNTARY])));
-	json_object_set_new(c, "off_cpu_ns", u64_json(b->off_cpu_ns));
+			    json_pack("{s:o,s:o}", "voluntary", u64_json(b->thr_csw[ZC_THR_STREAM][ZC_CSW_VOLUNTARY]),
+				      "involuntary", u64_json(b->thr_csw[ZC_THR_STREAM][ZC_CSW_INVOLUNTARY])));
+	json_object_set_new(c, "off_cpu_ns", u64_json(b->thr_off_cpu_ns[ZC_THR_STREAM]));
+	json_object_set_new(c, "syscall_kernel_ns", u64_json(b->sys_kernel_ns));
 	/* io_uring moves data in requests that no syscall's return value
 	 * reports: any io_uring_enter in the window makes the byte classes
 	 * incomplete, so they are not reported at all rather than reported low. */
 	enum { NR_IO_URING_ENTER = 426 };
 	if (b->sys_count[NR_IO_URING_ENTER])
-		json_object_set_new(c, "bytes",
-				    json_pack("{s:n,s:n,s:n,s:s}", "to_user", "from_user", "in_kernel", "reason",
-					      "io_uring requests move data outside syscall return values: not counted"));
+		json_object_set_new(
+			c, "bytes",
+			json_pack("{s:n,s:n,s:n,s:n,s:s}", "to_user", "from_user", "pinned_from_user", "in_kernel",
+				  "reason", "io_uring requests move data outside syscall return values: not counted"));
 	else
 		json_object_set_new(c, "bytes",
-				    json_pack("{s:o,s:o,s:o}", "to_user", u64_json(b->bytes[ZC_CLASS_TO_USER]),
-					      "from_user", u64_json(b->bytes[ZC_CLASS_FROM_USER]), "in_kernel",
+				    json_pack("{s:o,s:o,s:o,s:o}", "to_user", u64_json(b->bytes[ZC_CLASS_TO_USER]),
+					      "from_user", u64_json(b->bytes[ZC_CLASS_FROM_USER]), "pinned_from_user",
+					      u64_json(b->bytes[ZC_CLASS_PINNED]), "in_kernel",
 					      u64_json(b->bytes[ZC_CLASS_IN_KERNEL])));
 	json_t *lat = json_object();
 	for (size_t h = 0; h < NDATA; h++) {
@@ -516,8 +578,8 @@ json_t *zc_probes_collect(struct zc_probes *pr, pid_t subject)
 	if (!pr->enabled)
 		return NULL;
 	json_t *c = json_object();
-	static const char *const ebpf_keys[] = {"syscalls",   "syscalls_total", "context_switches",
-						"off_cpu_ns", "bytes",		"latency"};
+	static const char *const ebpf_keys[] = {"syscalls", "syscalls_total", "context_switches", "off_cpu_ns",
+						"bytes",    "latency",	      "threads",	  "syscall_kernel_ns"};
 	for (size_t i = 0; i < sizeof ebpf_keys / sizeof ebpf_keys[0]; i++)
 		json_object_set_new(c, ebpf_keys[i], json_null());
 #ifdef ZC_HAVE_BPF
@@ -591,7 +653,8 @@ static json_t *median_per_gib(const json_t *runs, const char *k1, const char *k2
  *   context_switches_per_gib  {"voluntary": n, "involuntary": n}: kept apart,
  *                             since blocking and preemption mean different things
  *   off_cpu_ns_per_gib
- *   bytes_to_user_per_gib, bytes_from_user_per_gib, bytes_in_kernel_per_gib
+ *   bytes_to_user_per_gib, bytes_from_user_per_gib, bytes_in_kernel_per_gib,
+ *   bytes_pinned_from_user_per_gib
  *   perf_per_gib              {name: n} for the perf counters whose status is
  *                             "ok" in every measured run (null without perf) */
 void zc_probes_summarize(const json_t *runs, json_t *summary)
@@ -611,6 +674,8 @@ void zc_probes_summarize(const json_t *runs, json_t *summary)
 	json_object_set_new(summary, "bytes_to_user_per_gib", median_per_gib(runs, "bytes", "to_user", false));
 	json_object_set_new(summary, "bytes_from_user_per_gib", median_per_gib(runs, "bytes", "from_user", false));
 	json_object_set_new(summary, "bytes_in_kernel_per_gib", median_per_gib(runs, "bytes", "in_kernel", false));
+	json_object_set_new(summary, "bytes_pinned_from_user_per_gib",
+			    median_per_gib(runs, "bytes", "pinned_from_user", false));
 
 	/* perf: the counters ok in every measured run. */
 	const json_t *first = NULL;

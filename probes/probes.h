@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -24,9 +25,20 @@ int zc_probes_arm(struct zc_probes *pr, pid_t subject);
 
 /* Subject, after fork and before it reports ready (may open descriptors). */
 void zc_probes_subject_init(struct zc_probes *pr);
+/* Subject, before its window: its stream threads (index = stream) and its
+ * own helper threads, so counts are split by thread class (any other thread
+ * of the process is an io_uring worker). n <= 64, nh <= 4. */
+void zc_probes_register_threads(struct zc_probes *pr, const pid_t *streams, unsigned n, const pid_t *harness,
+				unsigned nh);
+/* Per stream, its switch-outs in the window so far (readable without a
+ * syscall), or NULL without eBPF. */
+const volatile uint64_t *zc_probes_stream_switches(struct zc_probes *pr);
 /* Subject, right before the clock starts and right after it stops. */
 void zc_probes_window_begin(struct zc_probes *pr);
 void zc_probes_window_end(struct zc_probes *pr);
+/* Any thread of the subject: close the eBPF window only (one store, no
+ * syscall); window_end later closes the rest. */
+void zc_probes_ebpf_window_close(struct zc_probes *pr);
 
 /* Parent, after the subject reported its window: the run's "counters"
  * object (new ref), or NULL when no probe was on. */

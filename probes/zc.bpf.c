@@ -31,6 +31,15 @@ const volatile __u8 zc_sys_hist[ZC_NSYS] = {};
  * share a line with what every syscall on every CPU reads. */
 volatile __u32 zc_enabled SEC(".data.ctl") = 0;
 volatile __u32 zc_tgid SEC(".data.ctl") = 0;
+/* Written by the subject before its window (plain stores): its stream
+ * threads and its own helper threads; every other thread of zc_tgid is a
+ * kernel worker (io_uring). zc_stream_tids[0] == 0: none registered, every
+ * thread counts as a stream. zc_stream_switches[i] counts stream i's
+ * switch-outs, read by the subject without a syscall (the cache-pollution
+ * probe drops walks that a switch interrupted). */
+volatile __u32 zc_stream_tids[ZC_MAX_TIDS] SEC(".data.ctl");
+volatile __u32 zc_harness_tids[ZC_MAX_HARNESS] SEC(".data.ctl");
+volatile __u64 zc_stream_switches[ZC_MAX_TIDS] SEC(".data.ctl");
 
 /* Per CPU: the subject's syscall in progress on this CPU, and the counters,
  * summed over CPUs by user space and zeroed by it before each window. One CPU
@@ -50,6 +59,7 @@ struct zc_thread {
 	__u64 off_ts; /* switch-out time while off CPU, 0: none */
 	__u32 nr;
 	__u32 pad;
+	__u64 sys_off; /* off-CPU time during the syscall in progress */
 };
 
 struct {
@@ -89,6 +99,26 @@ static __always_inline __u32 log2_64(__u64 v)
 	return hi ? log2_32(hi) + 32 : log2_32((__u32)v);
 }
 
+/* ZC_THR_* of a thread of zc_tgid; *idx: its stream index (streams only). */
+static __always_inline __u64 thread_class(__u32 tid, __u64 *idx)
+{
+	if (!zc_stream_tids[0])
+		return ZC_THR_STREAM;
+	for (__u64 i = 0; i < ZC_MAX_TIDS; i++) {
+		__u32 t = zc_stream_tids[i];
+		if (!t)
+			break;
+		if (t == tid) {
+			*idx = i;
+			return ZC_THR_STREAM;
+		}
+	}
+	for (__u64 i = 0; i < ZC_MAX_HARNESS; i++)
+		if (zc_harness_tids[i] == tid)
+			return ZC_THR_HARNESS;
+	return ZC_THR_WORKER;
+}
+
 static __always_inline struct zc_thread *thread_of(struct zc_cpu *c, __u32 tid)
 {
 	struct zc_thread *t = bpf_map_lookup_elem(&zc_threads, &tid);
@@ -112,6 +142,11 @@ static __always_inline int on_sys_enter(long id)
 	struct zc_cpu *c = this_cpu();
 	if (!c)
 		return 0;
+	__u64 idx = 0;
+	if (thread_class((__u32)pid_tgid, &idx) != ZC_THR_STREAM) {
+		c->harness_sys++; /* only io_uring workers never enter syscalls */
+		return 0;
+	}
 	/* Any record here belonged to a thread that has since switched out,
 	 * which moved it to zc_threads: the slot is free. */
 	c->tid = (__u32)pid_tgid;
@@ -131,7 +166,7 @@ static __always_inline int on_sys_exit(long ret)
 	struct zc_cpu *c = this_cpu();
 	if (!c)
 		return 0;
-	__u64 ts;
+	__u64 ts, off = 0;
 	__u32 nr;
 	if (c->sys_ts && c->tid == tid) {
 		/* The usual case: entered on this CPU and never switched out. */
@@ -144,16 +179,19 @@ static __always_inline int on_sys_exit(long ret)
 			return 0; /* entered before the window opened */
 		ts = t->sys_ts;
 		nr = t->nr;
+		off = t->sys_off;
 		t->sys_ts = 0;
+		t->sys_off = 0;
 	}
 	__u64 dur = bpf_ktime_get_ns() - ts;
+	c->sys_kernel_ns += dur > off ? dur - off : 0;
 	if (nr >= ZC_NSYS) {
 		c->sys_count[ZC_NSYS]++;
 		return 0;
 	}
 	c->sys_count[nr]++;
 	__u8 cls = zc_sys_class[nr];
-	if (ret > 0 && cls >= ZC_CLASS_TO_USER && cls <= ZC_CLASS_IN_KERNEL)
+	if (ret > 0 && cls >= ZC_CLASS_TO_USER && cls < ZC_NCLASS)
 		c->bytes[cls] += (__u64)ret;
 	__u32 h = zc_sys_hist[nr];
 	if (h) {
@@ -181,13 +219,20 @@ static __always_inline int on_switch(bool preempt, __u32 prev_tgid, __u32 prev_t
 		return 0;
 	__u64 now = bpf_ktime_get_ns();
 	if (prev_tgid == target) {
-		c->csw[(!preempt && prev_state != 0) ? ZC_CSW_VOLUNTARY : ZC_CSW_INVOLUNTARY]++;
+		__u64 vol = (!preempt && prev_state != 0) ? ZC_CSW_VOLUNTARY : ZC_CSW_INVOLUNTARY;
+		c->csw[vol]++;
+		__u64 idx = ZC_MAX_TIDS;
+		__u64 cls = thread_class(prev_tid, &idx) & (ZC_NTHR - 1);
+		c->thr_csw[cls][vol & 1]++;
+		if (idx < ZC_MAX_TIDS)
+			zc_stream_switches[idx]++;
 		struct zc_thread *t = thread_of(c, prev_tid);
 		if (t) {
 			t->off_ts = now;
 			if (c->sys_ts && c->tid == prev_tid) {
 				t->sys_ts = c->sys_ts;
 				t->nr = c->nr;
+				t->sys_off = 0;
 			}
 		}
 		c->sys_ts = 0;
@@ -195,7 +240,12 @@ static __always_inline int on_switch(bool preempt, __u32 prev_tgid, __u32 prev_t
 	if (next_tgid == target) {
 		struct zc_thread *t = bpf_map_lookup_elem(&zc_threads, &next_tid);
 		if (t && t->off_ts) {
-			c->off_cpu_ns += now - t->off_ts;
+			__u64 off = now - t->off_ts;
+			__u64 idx = 0;
+			c->off_cpu_ns += off;
+			c->thr_off_cpu_ns[thread_class(next_tid, &idx) & (ZC_NTHR - 1)] += off;
+			if (t->sys_ts)
+				t->sys_off += off;
 			t->off_ts = 0;
 		}
 	}

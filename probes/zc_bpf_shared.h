@@ -11,6 +11,20 @@
 #define ZC_CLASS_TO_USER   1 /* kernel -> user memory: read, recvmsg, ... */
 #define ZC_CLASS_FROM_USER 2 /* user memory -> kernel: write, sendmsg, vmsplice, ... */
 #define ZC_CLASS_IN_KERNEL 3 /* kernel -> kernel: sendfile, splice, tee, copy_file_range */
+#define ZC_CLASS_PINNED	   4 /* user memory referenced, not copied: vmsplice into a pipe */
+#define ZC_NCLASS	   5
+
+/* Thread classes of the subject (zc_cpu.thr_*): the stream threads the
+ * subject registered (zc_stream_tids), the harness's own threads it
+ * registered (zc_harness_tids), and every other thread of the process: the
+ * kernel's io_uring workers (iou-wrk-*, iou-sqp-*), which the harness never
+ * starts. Only stream threads' syscalls are counted by number. */
+#define ZC_THR_STREAM  0
+#define ZC_THR_WORKER  1
+#define ZC_THR_HARNESS 2
+#define ZC_NTHR	       4 /* a power of 2, for the verifier's bound */
+#define ZC_MAX_TIDS    64
+#define ZC_MAX_HARNESS 4
 
 /* Latency histograms: ZC_NHIST syscalls get one (zc_sys_hist holds slot + 1),
  * each with ZC_NBUCKETS log2 buckets: bucket i counts latencies in
@@ -32,11 +46,17 @@ struct zc_cpu {
 	__u32 tid;    /* the thread that entered it */
 	__u32 nr;
 	__u64 sys_count[ZC_NSYS + 1]; /* [ZC_NSYS]: "other" */
-	__u64 bytes[4];		      /* indexed by ZC_CLASS_* (0 unused) */
+	__u64 bytes[ZC_NCLASS];	      /* indexed by ZC_CLASS_* (0 unused) */
 	__u64 csw[2];		      /* ZC_CSW_VOLUNTARY, ZC_CSW_INVOLUNTARY */
 	__u64 off_cpu_ns;
 	__u64 lost; /* events dropped because the thread map was full */
 	__u64 hist[ZC_NHIST][ZC_NBUCKETS];
+	/* Per thread class (ZC_THR_*): switches and off-CPU time. csw and
+	 * off_cpu_ns above are their sums over every class. */
+	__u64 thr_csw[ZC_NTHR][2];
+	__u64 thr_off_cpu_ns[ZC_NTHR];
+	__u64 sys_kernel_ns; /* stream threads: time inside counted syscalls, on CPU */
+	__u64 harness_sys;   /* syscalls the harness's own threads entered in the window */
 };
 
 #endif

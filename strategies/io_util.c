@@ -293,16 +293,47 @@ int zc_splice_drain(int pipe_rd, int dst, size_t n, const struct zc_copy_params 
 	return 0;
 }
 
-void zc_victim_walk(struct zc_victim *v)
+static uint64_t victim_now(void)
 {
-	struct timespec a, b;
-	clock_gettime(CLOCK_MONOTONIC, &a); /* vDSO: no syscall */
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t); /* vDSO: no syscall */
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+static unsigned victim_pass(const struct zc_victim *v)
+{
 	unsigned sum = 0;
 	for (size_t i = 0; i < v->size; i += 64)
 		sum += v->buf[i];
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	v->ns += (uint64_t)((b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec));
-	v->lines += v->size / 64;
+	return sum;
+}
+
+void zc_victim_walk(struct zc_victim *v)
+{
+	uint64_t moved = *v->moved;
+	if (moved < v->next_at)
+		return;
+	/* One walk per checkpoint however many multiples of `every` the last
+	 * call crossed; the extra ones are counted, not walked (a second walk
+	 * would find the cache it just warmed). */
+	uint64_t crossed = (moved - v->next_at) / v->every + 1;
+	v->merged += crossed - 1;
+	v->next_at += crossed * v->every;
+	uint64_t sw0 = v->switches ? *v->switches : 0;
+	uint64_t a = victim_now();
+	v->sink += victim_pass(v);
+	uint64_t b = victim_now();
+	v->sink += victim_pass(v);
+	uint64_t c = victim_now();
 	v->walks++;
-	v->sink += sum;
+	bool interrupted = v->switches ? *v->switches != sw0 : (b - a > v->threshold_ns || c - b > v->threshold_ns);
+	if (interrupted) {
+		v->excluded++;
+		return;
+	}
+	if (v->kept < v->cap) {
+		v->walk_ns[v->kept] = (uint32_t)((b - a) > UINT32_MAX ? UINT32_MAX : b - a);
+		v->base_ns[v->kept] = (uint32_t)((c - b) > UINT32_MAX ? UINT32_MAX : c - b);
+		v->kept++;
+	}
 }

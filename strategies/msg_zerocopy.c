@@ -44,6 +44,7 @@ struct mzc_state {
 	uint32_t next_id;	     /* the id the next successful send gets */
 	uint32_t base;		     /* the lowest id not known to be complete */
 	bool done[MZC_WINDOW];	     /* completed ids in [base, base + MZC_WINDOW) */
+	uint64_t len[MZC_WINDOW];    /* bytes each id in flight sent */
 	char path[96];
 };
 
@@ -75,13 +76,19 @@ static uint32_t outstanding(const struct mzc_state *s)
 /* Mark ids [lo, hi] complete and move base past every completed id. Only
  * ids of sends in flight are looked at, so a range that makes no sense
  * cannot run away. */
-static void complete(struct mzc_state *s, uint32_t lo, uint32_t hi)
+static void complete(struct mzc_state *s, uint32_t lo, uint32_t hi, bool copied, struct zc_transfer_result *r)
 {
 	uint32_t n = hi - lo + 1;
 	for (uint32_t k = 0; k < n && k < MZC_WINDOW; k++) {
 		uint32_t id = lo + k;
-		if (id - s->base < outstanding(s))
+		if (id - s->base < outstanding(s) && !s->done[id % MZC_WINDOW]) {
 			s->done[id % MZC_WINDOW] = true;
+			/* The completion says what the kernel did with these bytes. */
+			if (copied)
+				r->zc_copied_bytes += s->len[id % MZC_WINDOW];
+			else
+				r->zc_pinned_bytes += s->len[id % MZC_WINDOW];
+		}
 	}
 	while (s->base != s->next_id && s->done[s->base % MZC_WINDOW]) {
 		s->done[s->base % MZC_WINDOW] = false;
@@ -122,7 +129,7 @@ static int reap(struct mzc_state *s, int fd, struct zc_transfer_result *r)
 			r->stats[ST_COMPLETIONS] += n;
 			if (ee.ee_code & SO_EE_CODE_ZEROCOPY_COPIED)
 				r->stats[ST_COPIED] += n;
-			complete(s, ee.ee_info, ee.ee_data);
+			complete(s, ee.ee_info, ee.ee_data, ee.ee_code & SO_EE_CODE_ZEROCOPY_COPIED, r);
 		}
 	}
 }
@@ -219,6 +226,7 @@ static int send_all(struct mzc_state *s, int fd, const char *buf, size_t *left, 
 				s->buf_last[slot] = s->next_id;
 				s->buf_sent[slot] = true;
 			}
+			s->len[s->next_id % MZC_WINDOW] = (uint64_t)w;
 			s->next_id++;
 			r->stats[ST_SENDS]++;
 			r->moved += (uint64_t)w;

@@ -44,12 +44,23 @@ enum zc_uses {
 };
 
 /* The cache-pollution probe (--victim): a working set the subject walks
- * between chunks, one read per cache line, timed. One per stream. */
+ * each time its stream has delivered another `every` bytes, one read per
+ * cache line, timed; then walks it again at once (the baseline: the same
+ * walk with no copy in between, in the same window). A pair during which the
+ * thread was switched out (or, without the eBPF switch count, a walk longer
+ * than threshold_ns) is dropped and counted. One per stream. */
 struct zc_victim {
 	volatile unsigned char *buf;
 	size_t size;
-	uint64_t ns, lines, walks;
-	unsigned sink; /* what the reads summed to, so they are not optimised away */
+	uint64_t every;			   /* bytes delivered between walks */
+	const volatile uint64_t *moved;	   /* the stream's delivered bytes */
+	const volatile uint64_t *switches; /* the thread's switch-outs (eBPF), or NULL */
+	uint64_t threshold_ns;		   /* without switches: longer walks count as interrupted */
+	uint64_t next_at;		   /* walk once *moved reaches this */
+	uint32_t *walk_ns, *base_ns;	   /* per kept pair; cap entries each */
+	uint64_t cap, kept, walks, excluded;
+	uint64_t merged; /* multiples of `every` a single call crossed beyond the first: no walk of their own */
+	unsigned sink;	 /* what the reads summed to, so they are not optimised away */
 };
 
 /* What a strategy is told about a transfer. */
@@ -97,6 +108,10 @@ struct zc_transfer_result {
 	uint64_t stranded;	      /* bytes taken from the source but never delivered (a stalled sink) */
 	uint32_t crc;		      /* --inspect checksum: CRC32C so far */
 	uint64_t stats[ZC_MAX_STATS]; /* strategy-specific counts, named in stat_names */
+	/* Zero-copy sends (MSG_ZEROCOPY, SEND_ZC), by their completion reports:
+	 * bytes of sends the kernel copied after all, and of sends whose pages
+	 * it only pinned. */
+	uint64_t zc_copied_bytes, zc_pinned_bytes;
 };
 
 struct zc_strategy {

@@ -1,0 +1,21 @@
+/* A run's figures split by thread class, placement and byte class (see
+ * window_split.c). */
+#ifndef ZC_WINDOW_SPLIT_H
+#define ZC_WINDOW_SPLIT_H
+
+#include <jansson.h>
+#include <string.h>
+
+#include "cell.h"
+
+/* The run's "cpu" object (new ref; null without per-thread figures). */
+json_t *zc_cpu_split_json(const struct zc_window *w, const json_t *counters);
+/* The run's "placement" object (new ref). */
+json_t *zc_placement_json(const struct zc_window *w, unsigned streams);
+/* Move the bytes of zero-copy sends the kernel did not copy from
+ * counters.bytes.from_user to pinned_from_user. */
+void zc_split_zerocopy_bytes(json_t *counters, const struct zc_window *w);
+/* The run's "victim" object (new ref). */
+json_t *zc_victim_json(const struct zc_window *w);
+
+#endif
