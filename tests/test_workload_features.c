@@ -148,28 +148,66 @@ int main(int argc, char **argv)
 	/* The cache-pollution probe walks its working set once between chunks:
 	 * readwrite after each of its 64 writes of 64 KiB; sendfile before each
 	 * of its 4 calls of 1 MiB and before the one that reads the end. */
-	doc = zc(&st, "run", "--strategy", "readwrite,sendfile", "--workload", "file-tcp", "--size", "4M", "--chunk",
-		 "64K,1M", "--reps", "1", "--warmup", "0", "--victim", "256K", NULL);
+	/* The cache-pollution probe walks after every --victim-every bytes
+	 * delivered, the same for every strategy: 4 MiB / 512 KiB = 8 walks,
+	 * whatever each call moves (readv_writev: 8 chunks of 64 KiB a call),
+	 * each kept or dropped as interrupted, never lost. */
+	doc = zc(&st, "run", "--strategy", "readwrite,readv_writev,sendfile,splice,mmap", "--workload",
+		 "file-file,file-tcp", "--size", "4M", "--chunk", "64K", "--reps", "1", "--warmup", "0", "--victim",
+		 "256K", "--victim-every", "512K", NULL);
 	CHECK(st == 0);
-	for (size_t i = 0; i < 4; i++) {
+	CHECK(json_array_size(json_object_get(doc, "results")) == 10);
+	for (size_t i = 0; i < 10; i++) {
 		json_t *c = cell(doc, i);
 		json_t *v = json_object_get(json_array_get(json_object_get(c, "runs"), 0), "victim");
-		json_int_t chunk = json_integer_value(json_object_get(json_object_get(c, "params"), "chunk_bytes"));
 		json_int_t w = json_integer_value(json_object_get(v, "walks"));
-		bool is_readwrite = strcmp(str(c, "strategy"), "readwrite") == 0;
-		json_int_t want = (4 << 20) / chunk + (is_readwrite ? 0 : 1);
-		if (w != want)
-			fprintf(stderr, "victim: %s at chunk %lld walked %lld times, want %lld\n", str(c, "strategy"),
-				(long long)chunk, (long long)w, (long long)want);
-		CHECK(w == want);
-		CHECK(json_integer_value(json_object_get(v, "lines")) == w * (256 * 1024 / 64));
+		if (w != 8)
+			fprintf(stderr, "victim: %s walked %lld times, want 8\n", str(c, "strategy"), (long long)w);
+		CHECK(w == 8);
+		CHECK(json_integer_value(json_object_get(v, "merged")) == 0);
+		CHECK(json_integer_value(json_object_get(v, "every_bytes")) == 512 * 1024);
+		CHECK(json_integer_value(json_object_get(v, "kept")) +
+			      json_integer_value(json_object_get(v, "excluded_interrupted")) ==
+		      w);
+		CHECK(json_integer_value(json_object_get(v, "lines_per_walk")) == 256 * 1024 / 64);
+		double walk = json_real_value(json_object_get(v, "median_walk_ns"));
+		double base = json_real_value(json_object_get(v, "baseline_median_walk_ns"));
 		double ratio = json_real_value(json_object_get(v, "ratio"));
-		double per_line = json_real_value(json_object_get(v, "ns_per_line"));
-		double base = json_real_value(json_object_get(v, "baseline_ns_per_line"));
-		CHECK(base > 0 && per_line > 0);
-		CHECK(ratio > per_line / base * 0.999999 && ratio < per_line / base * 1.000001);
+		CHECK(base > 0 && walk > 0);
+		CHECK(ratio > walk / base * 0.999999 && ratio < walk / base * 1.000001);
 		CHECK(json_integer_value(json_object_get(json_object_get(c, "params"), "victim_bytes")) == 256 * 1024);
 		CHECK(json_is_object(json_object_get(json_object_get(c, "summary"), "victim")));
+	}
+	json_decref(doc);
+
+	/* At the default (a walk per chunk) readv_writev, moving 8 chunks a
+	 * call, gets one walk a call and says how many walks it could not have:
+	 * 4M / 64K = 64 = 8 walks + 56 merged. */
+	doc = zc(&st, "run", "--strategy", "readv_writev", "--workload", "file-file", "--size", "4M", "--chunk", "64K",
+		 "--iovecs", "8", "--reps", "1", "--warmup", "0", "--victim", "256K", NULL);
+	CHECK(st == 0);
+	{
+		json_t *v = json_object_get(json_array_get(json_object_get(cell(doc, 0), "runs"), 0), "victim");
+		CHECK(json_integer_value(json_object_get(v, "walks")) == 8);
+		CHECK(json_integer_value(json_object_get(v, "merged")) == 56);
+	}
+	json_decref(doc);
+
+	/* Interrupted walks are dropped and counted: with the duration rule
+	 * (no eBPF) at a threshold of 0 ns every walk counts as interrupted. */
+	setenv("ZC_VICTIM_THRESHOLD_NS", "0", 1);
+	doc = zc(&st, "run", "--strategy", "sendfile", "--workload", "file-file", "--size", "4M", "--chunk", "64K",
+		 "--reps", "1", "--warmup", "0", "--victim", "256K", "--no-probes", NULL);
+	unsetenv("ZC_VICTIM_THRESHOLD_NS");
+	CHECK(st == 0);
+	{
+		json_t *v = json_object_get(json_array_get(json_object_get(cell(doc, 0), "runs"), 0), "victim");
+		CHECK(json_integer_value(json_object_get(v, "walks")) == 64);
+		CHECK(json_integer_value(json_object_get(v, "excluded_interrupted")) == 64);
+		CHECK(json_integer_value(json_object_get(v, "kept")) == 0);
+		CHECK(json_is_null(json_object_get(v, "ratio")));
+		CHECK(strcmp(str(v, "interrupted_by"), "duration") == 0);
+		CHECK(json_object_get(json_object_get(cell(doc, 0), "summary"), "victim") == NULL);
 	}
 	json_decref(doc);
 
