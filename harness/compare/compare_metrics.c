@@ -16,6 +16,7 @@ static const struct zc_metric builtin[] = {
 	{"bytes_to_user_per_gib", ZC_SRC_TO_USER, ZC_METRIC_COUNT, false, true, ""},
 	{"bytes_from_user_per_gib", ZC_SRC_FROM_USER, ZC_METRIC_COUNT, false, true, ""},
 	{"bytes_in_kernel_per_gib", ZC_SRC_IN_KERNEL, ZC_METRIC_COUNT, false, true, ""},
+	{"bytes_pinned_from_user_per_gib", ZC_SRC_PINNED, ZC_METRIC_COUNT, false, true, ""},
 	{"off_cpu_ns_per_gib", ZC_SRC_OFF_CPU, ZC_METRIC_TIMING, false, true, ""},
 };
 #define NBUILTIN (sizeof builtin / sizeof builtin[0])
@@ -37,7 +38,7 @@ const char *zc_metric_valid_names(void)
 {
 	return "throughput, cpu_ns_per_gib, user_ns_per_gib, sys_ns_per_gib, syscalls_per_gib, "
 	       "context_switches_per_gib, bytes_to_user_per_gib, bytes_from_user_per_gib, bytes_in_kernel_per_gib, "
-	       "off_cpu_ns_per_gib, perf.NAME (a perf counter per GiB, e.g. perf.instructions), all";
+	       "bytes_pinned_from_user_per_gib, off_cpu_ns_per_gib, perf.NAME (a perf counter per GiB, e.g. perf.instructions), all";
 }
 
 int zc_metric_parse(const char *name, struct zc_metric *m)
@@ -146,6 +147,9 @@ static double run_value(const json_t *run, const struct zc_metric *m)
 		break;
 	case ZC_SRC_IN_KERNEL:
 		x = counter(run, "bytes", "in_kernel");
+		break;
+	case ZC_SRC_PINNED:
+		x = counter(run, "bytes", "pinned_from_user");
 		break;
 	case ZC_SRC_PERF: {
 		const json_t *c =
