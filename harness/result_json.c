@@ -272,6 +272,7 @@ json_t *zc_cell_json(const struct zc_cell *c)
 	json_object_set_new(sum, "cpu_ns_per_gib",
 			    user < 0 ? json_null() : json_pack("{s:f,s:f}", "user", user, "sys", sys));
 	zc_probes_summarize(runs, sum);
+	json_object_set_new(sum, "cpu_split_per_gib", zc_cpu_split_summary(runs));
 	json_object_set_new(j, "summary", sum);
 	return j;
 }

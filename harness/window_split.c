@@ -5,6 +5,8 @@
  * ran; and the bytes of zero-copy sends by what their completions said. */
 #include "window_split.h"
 
+#include <stdlib.h>
+
 static json_t *u64(uint64_t v)
 {
 	return json_integer((json_int_t)v);
@@ -82,4 +84,42 @@ json_t *zc_victim_json(const struct zc_window *w)
 			 w->victim_median_ns / lines, "baseline_ns_per_line", w->victim_base_median_ns / lines, "ratio",
 			 w->victim_kept ? json_real(r) : json_null(), "interrupted_by",
 			 w->victim_by_switches ? "context_switch" : "duration");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median over the measured runs of cpu[key] * GiB / bytes; null when a
+ * measured run lacks it. */
+static json_t *cpu_median_per_gib(const json_t *runs, const char *key)
+{
+	size_t n = json_array_size(runs), m = 0;
+	double v[n ? n : 1];
+	for (size_t i = 0; i < n; i++) {
+		const json_t *r = json_array_get(runs, i);
+		if (json_is_true(json_object_get(r, "warmup")))
+			continue;
+		const json_t *x = json_object_get(json_object_get(r, "cpu"), key);
+		json_int_t bytes = json_integer_value(json_object_get(r, "bytes"));
+		if (!json_is_integer(x) || bytes <= 0)
+			return json_null();
+		v[m++] = (double)json_integer_value(x) * 1073741824.0 / (double)bytes;
+	}
+	if (!m)
+		return json_null();
+	qsort(v, m, sizeof *v, cmp_double);
+	return json_real(m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2);
+}
+
+json_t *zc_cpu_split_summary(const json_t *runs)
+{
+	static const char *const keys[] = {"subject_ns",	"streams_ns",	   "io_workers_ns", "harness_ns",
+					   "streams_kernel_ns", "streams_user_ns", "task_clock_ns"};
+	json_t *j = json_object();
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		json_object_set_new(j, keys[i], cpu_median_per_gib(runs, keys[i]));
+	return j;
 }

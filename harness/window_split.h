@@ -15,6 +15,9 @@ json_t *zc_placement_json(const struct zc_window *w, unsigned streams);
 /* Move the bytes of zero-copy sends the kernel did not copy from
  * counters.bytes.from_user to pinned_from_user. */
 void zc_split_zerocopy_bytes(json_t *counters, const struct zc_window *w);
+/* A cell's "cpu_split_per_gib": medians over its measured runs (the
+ * "runs" array) of each "cpu" figure per GiB, null where a run lacks it. */
+json_t *zc_cpu_split_summary(const json_t *runs);
 /* The run's "victim" object (new ref). */
 json_t *zc_victim_json(const struct zc_window *w);
 
