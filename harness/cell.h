@@ -59,6 +59,7 @@ struct zc_window {
 	 * again), those dropped as interrupted, multiples of `every` that got no
 	 * walk of their own, and the medians over the kept pairs. */
 	uint64_t victim_walks, victim_kept, victim_excluded, victim_merged, victim_every, victim_lines;
+	uint64_t victim_kept_ns; /* the kept walks' summed time (not the baselines') */
 	double victim_median_ns, victim_base_median_ns;
 	bool victim_by_switches; /* interruptions seen by the eBPF switch count (else: by duration) */
 	/* CPU time of the subject's threads over the window, from their

@@ -426,6 +426,8 @@ static void victim_report(const struct zc_copy_params *cp, unsigned n, struct zc
 		w->victim_merged += v->merged;
 	}
 	w->victim_kept = kept;
+	for (uint64_t i = 0; i < kept; i++)
+		w->victim_kept_ns += walk[i];
 	w->victim_every = cp->victims[0].every;
 	w->victim_lines = cp->victims[0].size / 64;
 	w->victim_by_switches = cp->victims[0].switches != NULL;

@@ -76,14 +76,18 @@ json_t *zc_victim_json(const struct zc_window *w)
 {
 	double r = w->victim_base_median_ns > 0 ? w->victim_median_ns / w->victim_base_median_ns : 0;
 	double lines = w->victim_lines ? (double)w->victim_lines : 1;
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:o,s:s}", "every_bytes",
-			 (json_int_t)w->victim_every, "walks", (json_int_t)w->victim_walks, "kept",
-			 (json_int_t)w->victim_kept, "excluded_interrupted", (json_int_t)w->victim_excluded, "merged",
-			 (json_int_t)w->victim_merged, "lines_per_walk", (json_int_t)w->victim_lines, "median_walk_ns",
-			 w->victim_median_ns, "baseline_median_walk_ns", w->victim_base_median_ns, "ns_per_line",
-			 w->victim_median_ns / lines, "baseline_ns_per_line", w->victim_base_median_ns / lines, "ratio",
-			 w->victim_kept ? json_real(r) : json_null(), "interrupted_by",
-			 w->victim_by_switches ? "context_switch" : "duration");
+	json_t *j = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "every_bytes", (json_int_t)w->victim_every, "walks",
+			      (json_int_t)w->victim_walks, "kept", (json_int_t)w->victim_kept, "excluded_interrupted",
+			      (json_int_t)w->victim_excluded, "merged", (json_int_t)w->victim_merged, "lines_per_walk",
+			      (json_int_t)w->victim_lines, "lines", (json_int_t)(w->victim_kept * w->victim_lines),
+			      "ns", (json_int_t)w->victim_kept_ns);
+	json_object_set_new(j, "median_walk_ns", json_real(w->victim_median_ns));
+	json_object_set_new(j, "baseline_median_walk_ns", json_real(w->victim_base_median_ns));
+	json_object_set_new(j, "ns_per_line", json_real(w->victim_median_ns / lines));
+	json_object_set_new(j, "baseline_ns_per_line", json_real(w->victim_base_median_ns / lines));
+	json_object_set_new(j, "ratio", w->victim_kept ? json_real(r) : json_null());
+	json_object_set_new(j, "interrupted_by", json_string(w->victim_by_switches ? "context_switch" : "duration"));
+	return j;
 }
 
 static int cmp_double(const void *a, const void *b)
