@@ -570,6 +570,11 @@ static void ebpf_collect(struct zc_probes *pr, pid_t subject, json_t *c)
 	if (missed)
 		json_object_set_new(c, "ebpf_missed_runs", u64_json(missed));
 	__atomic_store_n(&ctl->zc_tgid, 0, __ATOMIC_SEQ_CST);
+	/* The next subject registers its own threads (or none: all count). */
+	for (unsigned i = 0; i < ZC_MAX_TIDS; i++)
+		ctl->zc_stream_tids[i] = 0;
+	for (unsigned i = 0; i < ZC_MAX_HARNESS; i++)
+		ctl->zc_harness_tids[i] = 0;
 }
 #endif
 
