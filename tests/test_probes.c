@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +44,7 @@ struct job {
 	const char *src_path, *dst_path;
 	int src, dst, pipe_r, pipe_w;
 	char *pages;
+	struct zc_probes *pr; /* for jobs that register their threads */
 	size_t npages;
 };
 
@@ -341,12 +343,15 @@ static void work_touch(struct job *j, struct report *r)
  * the only syscalls in the window are the threads' writes. The threads start
  * before the child reports ready and exit after its window. */
 static int threads_started, threads_go, threads_done, threads_dst, threads_stop;
+static pid_t threads_tid[2];
 
 static void *writer(void *p)
 {
 	(void)p;
+	pid_t tid = (pid_t)syscall(SYS_gettid);
 	/* glibc's thread start-up syscalls are behind us now. */
-	__atomic_add_fetch(&threads_started, 1, __ATOMIC_RELEASE);
+	int k = __atomic_add_fetch(&threads_started, 1, __ATOMIC_ACQ_REL);
+	__atomic_store_n(&threads_tid[k - 1], tid, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&threads_go, __ATOMIC_ACQUIRE))
 		;
 	for (int i = 0; i < 100; i++)
@@ -386,6 +391,44 @@ static void work_threads(struct job *j, struct report *r)
 	while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 30000000L);
 	r->calls = 200;
 	r->moved = 1000;
+}
+
+/* The same two writers, one registered as the stream and the other, with
+ * the main thread, as the harness's: only the stream's calls count by name;
+ * the other's are counted apart. */
+static void start_classed_threads(struct job *j)
+{
+	start_threads(j);
+	while (!__atomic_load_n(&threads_tid[0], __ATOMIC_ACQUIRE) ||
+	       !__atomic_load_n(&threads_tid[1], __ATOMIC_ACQUIRE))
+		;
+	pid_t harness[2] = {threads_tid[1], (pid_t)syscall(SYS_gettid)};
+	zc_probes_register_threads(j->pr, &threads_tid[0], 1, harness, 2);
+}
+
+/* vmsplice of 10 pages into a pipe: user memory referenced, not copied. */
+static void open_pipe_and_pages(struct job *j)
+{
+	int p[2];
+	if (pipe(p))
+		die_child("pipe");
+	j->pipe_r = p[0];
+	j->pipe_w = p[1];
+	map_pages(j);
+}
+
+static void work_vmsplice(struct job *j, struct report *r)
+{
+	for (int i = 0; i < 10; i++) {
+		struct iovec v = {.iov_base = j->pages + (size_t)i * 4096, .iov_len = 4096};
+		ssize_t n = vmsplice(j->pipe_w, &v, 1, 0);
+		if (n != 4096) {
+			r->err = errno ? errno : EIO;
+			return;
+		}
+		r->calls++;
+		r->moved += (uint64_t)n;
+	}
 }
 
 /* ---- checks ---- */
@@ -603,6 +646,34 @@ static void check_threads(struct zc_probes *pr)
 	json_decref(c);
 }
 
+static void check_thread_classes(struct zc_probes *pr)
+{
+	struct job j = {.name = "thread classes", .prepare = start_classed_threads, .work = work_threads, .pr = pr};
+	struct report r = {0};
+	json_t *c = run_child(pr, &j, &r);
+	if (!c)
+		return;
+	CHECK_EQ_U64(u(c, "syscalls", "write"), 100);
+	CHECK_EQ_U64(u(c, "syscalls_total", NULL), 100);
+	CHECK_EQ_U64(u(c, "bytes", "from_user"), 500);
+	CHECK_EQ_U64(u(json_object_get(c, "threads"), "harness", "syscalls"), 100);
+	CHECK(u(c, "syscall_kernel_ns", NULL) > 0);
+	json_decref(c);
+}
+
+static void check_vmsplice(struct zc_probes *pr)
+{
+	struct job j = {.name = "vmsplice", .prepare = open_pipe_and_pages, .work = work_vmsplice};
+	struct report r = {0};
+	json_t *c = run_child(pr, &j, &r);
+	if (!c)
+		return;
+	CHECK_EQ_U64(u(c, "syscalls", "vmsplice"), 10);
+	CHECK_EQ_U64(u(c, "bytes", "pinned_from_user"), 40960);
+	CHECK_EQ_U64(u(c, "bytes", "from_user"), 0);
+	json_decref(c);
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -643,6 +714,8 @@ int main(void)
 	check_involuntary(pr);
 	check_perf(pr);
 	check_threads(pr);
+	check_thread_classes(pr);
+	check_vmsplice(pr);
 
 	unlink(src);
 	unlink(dst);
