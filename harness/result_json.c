@@ -83,6 +83,10 @@ static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const
 	if (m && r->w.victim_every)
 		json_object_set_new(j, "victim", zc_victim_json(&r->w));
 	json_object_set_new(j, "cpu", m ? zc_cpu_split_json(&r->w, r->counters) : json_null());
+	if (m && (r->w.zc_sent_copied || r->w.zc_sent_pinned))
+		json_object_set_new(j, "zerocopy_sends",
+				    json_pack("{s:I,s:I}", "copied_bytes", (json_int_t)r->w.zc_sent_copied,
+					      "pinned_bytes", (json_int_t)r->w.zc_sent_pinned));
 	if (m)
 		json_object_set_new(j, "placement", zc_placement_json(&r->w, streams));
 	if (r->counters)
