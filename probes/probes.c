@@ -16,12 +16,20 @@
  * thread id. The parent sets the tgid and zeroes the counters in
  * zc_probes_arm and reads and sums them in zc_probes_collect.
  *
- * What is counted (all for the subject's threads only, inside the window):
- * - syscalls: a syscall counts when both its entry and its exit happen inside
- *   the window, by number, named with the x86_64 table (syscall_names.c);
+ * What is counted (all for the subject's threads only, inside the window).
+ * The subject registers its stream threads and its own helper threads in the
+ * same global data (zc_probes_register_threads); every other thread of the
+ * process is an io_uring worker.
+ * - syscalls of the stream threads: a syscall counts when both its entry and
+ *   its exit happen inside the window, by number, named with the x86_64
+ *   table (syscall_names.c); the harness threads' entries are counted apart;
+ * - the stream threads' time inside those syscalls while on CPU (entry to
+ *   exit, less the time switched out meanwhile): their kernel time;
  * - bytes from positive return values: to_user (read family, recv family),
- *   from_user (write family, send family, vmsplice), in_kernel (sendfile,
- *   splice, tee, copy_file_range). Both legs of a splice through a pipe
+ *   from_user (write family, send family), pinned_from_user (vmsplice: the
+ *   pipe references the pages; MSG_ZEROCOPY sends the kernel did not copy
+ *   are moved here later, from the strategy's completion reports), in_kernel
+ *   (sendfile, splice, tee, copy_file_range). Both legs of a splice through a pipe
  *   (source -> pipe and pipe -> sink) count, so a splice copy of N bytes
  *   shows 2N in_kernel bytes; sendfile and copy_file_range count N once;
  * - latency of the data-moving syscalls as log2 histograms in ns (bucket i:
@@ -29,8 +37,10 @@
  * - context switches from sched_switch: voluntary (the thread blocked: not
  *   preempted and not TASK_RUNNING, the kernel's nvcsw) and involuntary
  *   (preempted or yielding while runnable, nivcsw), and off-CPU time from
- *   switch-out to switch-in. A thread still off CPU when the window closes
- *   adds nothing for that last stretch.
+ *   switch-out to switch-in, per thread class (streams, io_uring workers,
+ *   harness) and per stream (a switch-out count the subject reads with no
+ *   syscall). A thread still off CPU when the window closes adds nothing for
+ *   that last stretch.
  *
  * The struct zc_probes instance is the only mutable state. */
 #include "probes.h"
@@ -334,10 +344,12 @@ json_t *zc_probes_status_json(const struct zc_probes *pr)
 	json_object_set_new(
 		ebpf, "notes",
 		json_pack("[s,s,s,s]",
-			  "counts cover the subject's threads, and a syscall only when it entered and exited inside "
-			  "the window",
+			  "syscalls and bytes cover the subject's stream threads, and a syscall only when it entered "
+			  "and exited inside the window; switches and off-CPU time are split by thread class in "
+			  "threads (streams, io_workers, harness)",
 			  "bytes come from positive syscall return values; both legs of a splice through a pipe count "
-			  "in bytes.in_kernel",
+			  "in bytes.in_kernel; vmsplice and MSG_ZEROCOPY sends the kernel did not copy count in "
+			  "bytes.pinned_from_user",
 			  "latency: log2_buckets[i] counts calls that took [2^i, 2^(i+1)) ns",
 			  "context switches: voluntary = blocked (nvcsw), involuntary = preempted while runnable "
 			  "(nivcsw); getrusage around the window may see a few more, from just outside it"));

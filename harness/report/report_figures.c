@@ -716,7 +716,8 @@ static int crossing_figure(struct wctx *x)
 	snprintf(fig->caption, sizeof fig->caption,
 		 "GiB the data-moving syscalls copied per GiB delivered: into user memory (to user), out of it "
 		 "(from user), and moved inside the kernel (in kernel; both legs of a splice through a pipe "
-		 "count). A blind strategy should show nothing crossing.");
+		 "count). Pages pinned without a copy (vmsplice, zero-copy sends the kernel did not copy) cross "
+		 "nothing and are not shown. A blind strategy should show nothing crossing.");
 	static const char *const dir_titles[] = {"to user", "from user", "in kernel"};
 	for (size_t s = 0; s < 3; s++) {
 		series_start(&b, dir_titles[s]);
