@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -21,8 +22,12 @@ struct vmsplice_state {
 	 * whole segment. Not a small reused buffer: a TCP sink keeps references
 	 * to vmspliced pages until the data is acknowledged, so rewriting them
 	 * with the next chunk would corrupt bytes already "sent". Every transfer
-	 * writes the same bytes to the same place, which is harmless. */
+	 * writes the same bytes to the same place, which is harmless. A mapping
+	 * of its own, not the allocator's: free() would write its bookkeeping
+	 * into pages a socket may still hold when the subject releases it,
+	 * while munmap leaves them as they are. */
 	char *redact_buf;
+	size_t redact_len;
 };
 
 static int vmsplice_prepare(void *state, const struct zc_copy_params *p, const struct zc_io *io, const char **what)
@@ -32,10 +37,13 @@ static int vmsplice_prepare(void *state, const struct zc_copy_params *p, const s
 	if (e || p->inspect != ZC_INSPECT_REDACT)
 		return e;
 	size_t len = io->src_len ? (size_t)io->src_len : 1;
-	if (posix_memalign((void **)&s->redact_buf, 4096, len) != 0) {
-		*what = "posix_memalign";
-		return ENOMEM;
+	void *b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b == MAP_FAILED) {
+		*what = "mmap (redaction buffer)";
+		return errno;
 	}
+	s->redact_buf = b;
+	s->redact_len = len;
 	zc_prefault(s->redact_buf, len);
 	return 0;
 }
@@ -117,7 +125,8 @@ static void vmsplice_release(void *state)
 	struct vmsplice_state *s = state;
 	close(s->pipe_r);
 	close(s->pipe_w);
-	free(s->redact_buf);
+	if (s->redact_buf)
+		munmap(s->redact_buf, s->redact_len);
 }
 
 const struct zc_strategy zc_strategy_vmsplice = {
