@@ -71,6 +71,8 @@ int main(int argc, char **argv)
 	       "--size", "16777216T", "--out", out_path, cache);
 	EXPECT("zcbench: --chunk '0' must be between 1 and 1073741824 bytes", "run", "--strategy", "readwrite",
 	       "--workload", "file-tcp", "--chunk", "0");
+	EXPECT("zcbench: --victim-every '0' must be more than 0", "run", "--strategy", "readwrite", "--workload",
+	       "file-tcp", "--victim", "256K", "--victim-every", "0");
 	EXPECT("zcbench: --reps '0' is too small (valid: 1 to 10000)", "run", "--strategy", "readwrite", "--workload",
 	       "file-tcp", "--reps", "0");
 	EXPECT("zcbench: --alloc 'slab' is not a valid choice (valid: malloc, fresh)", "run", "--strategy", "readwrite",
