@@ -206,6 +206,10 @@ struct io_uring_sqe *zc_uring_sqe(struct io_uring *ring, int *err)
 enum { S_FREE, S_READING, S_READY, S_QUEUED, S_WRITING, S_NOTIF };
 enum { K_READ = 1, K_WRITE, K_WRITE_MEM, K_CANCEL };
 
+/* SEND_ZC notifications owed at most (one send in flight at a time, each
+ * owing one until its buffer is released). */
+#define ZC_NOTIF_RING 1024
+
 /* The largest buffer io_uring registers (1 GiB); a bigger memory source is
  * registered in pieces of this size, and no send crosses a piece. */
 #define REG_MAX (1ull << 30)
@@ -248,7 +252,45 @@ struct run {
 	uint64_t stop_ms;     /* when the stop request was seen */
 	int err;
 	const char *what;
+	/* SEND_ZC bytes by what their notifications said: sends go one at a
+	 * time on a stream sink and their notifications come in send order, so
+	 * the sizes of sends still owed a notification and notifications that
+	 * overtook their send's result are paired first in, first out. */
+	uint64_t zc_len[ZC_NOTIF_RING];
+	bool zc_copied[ZC_NOTIF_RING];
+	unsigned zc_len_head, zc_len_n, zc_flag_head, zc_flag_n;
 };
+
+/* Pair queued send sizes with queued notifications. */
+static void zc_pair(struct run *x)
+{
+	while (x->zc_len_n && x->zc_flag_n) {
+		uint64_t len = x->zc_len[x->zc_len_head];
+		bool copied = x->zc_copied[x->zc_flag_head];
+		x->zc_len_head = (x->zc_len_head + 1) % ZC_NOTIF_RING;
+		x->zc_flag_head = (x->zc_flag_head + 1) % ZC_NOTIF_RING;
+		x->zc_len_n--;
+		x->zc_flag_n--;
+		if (copied)
+			x->r->zc_copied_bytes += len;
+		else
+			x->r->zc_pinned_bytes += len;
+	}
+}
+
+static void zc_note_send(struct run *x, int res)
+{
+	if (x->zc_len_n < ZC_NOTIF_RING)
+		x->zc_len[(x->zc_len_head + x->zc_len_n++) % ZC_NOTIF_RING] = res > 0 ? (uint64_t)res : 0;
+	zc_pair(x);
+}
+
+static void zc_note_notif(struct run *x, bool copied)
+{
+	if (x->zc_flag_n < ZC_NOTIF_RING)
+		x->zc_copied[(x->zc_flag_head + x->zc_flag_n++) % ZC_NOTIF_RING] = copied;
+	zc_pair(x);
+}
 
 static void bump(struct run *x, int idx, uint64_t n)
 {
@@ -586,6 +628,7 @@ static void on_cqe(struct run *x, const struct io_uring_cqe *cqe)
 		bump(x, u->st_notifs, 1);
 		if ((uint32_t)cqe->res & IORING_NOTIF_USAGE_ZC_COPIED)
 			bump(x, u->st_copied, 1);
+		zc_note_notif(x, ((uint32_t)cqe->res & IORING_NOTIF_USAGE_ZC_COPIED) != 0);
 		if (kind == K_WRITE_MEM) {
 			x->mem_notifs--;
 		} else if (--s->notifs == 0 && s->st == S_NOTIF) {
@@ -594,6 +637,7 @@ static void on_cqe(struct run *x, const struct io_uring_cqe *cqe)
 		return;
 	}
 	if (cqe->flags & IORING_CQE_F_MORE) { /* a notification follows */
+		zc_note_send(x, cqe->res);
 		if (kind == K_WRITE_MEM)
 			x->mem_notifs++;
 		else

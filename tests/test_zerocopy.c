@@ -76,6 +76,14 @@ static void check_cell(const char *strategy, const char *workload, const char *s
 		CHECK(copied <= done);
 		/* No send carries more than a chunk. */
 		CHECK(sends >= (bytes + chunk - 1) / chunk);
+		/* Every byte sent is classed by its send's completion: copied, or
+		 * only pinned; all copied exactly when every completion said so. */
+		json_t *zs = json_object_get(run, "zerocopy_sends");
+		uint64_t c = (uint64_t)json_integer_value(json_object_get(zs, "copied_bytes")),
+			 p = (uint64_t)json_integer_value(json_object_get(zs, "pinned_bytes"));
+		CHECK_EQ_U64(c + p, bytes);
+		CHECK((copied == done) == (p == 0));
+		CHECK((copied == 0) == (c == 0));
 		if (i == nruns - 1) {
 			char want[128];
 			expected_path(want, sizeof want, prefix, done, copied);
