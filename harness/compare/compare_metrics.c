@@ -38,7 +38,8 @@ const char *zc_metric_valid_names(void)
 {
 	return "throughput, cpu_ns_per_gib, user_ns_per_gib, sys_ns_per_gib, syscalls_per_gib, "
 	       "context_switches_per_gib, bytes_to_user_per_gib, bytes_from_user_per_gib, bytes_in_kernel_per_gib, "
-	       "bytes_pinned_from_user_per_gib, off_cpu_ns_per_gib, perf.NAME (a perf counter per GiB, e.g. perf.instructions), all";
+	       "bytes_pinned_from_user_per_gib, off_cpu_ns_per_gib, perf.NAME (a perf counter per GiB, e.g. "
+	       "perf.instructions), all";
 }
 
 int zc_metric_parse(const char *name, struct zc_metric *m)
