@@ -516,14 +516,10 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"                     (default 2s; more than 0)\n"                                                             \
 	"  --stall-peer N     the drain peer stops reading after N bytes per stream and\n"                             \
 	"                     resumes only once the subject is gone (0 or more)\n"                                     \
-	"  --victim N         the cache-pollution probe: each time a stream delivered\n"                               \
-	"                     --victim-every bytes, walk an N-byte working set (e.g.\n"                                \
-	"                     256K), one read per cache line, timed, then walk it again\n"                             \
-	"                     at once (the baseline); medians, interrupted walks dropped;\n"                           \
-	"                     it runs inside the window, so throughput then includes it\n"                             \
-	"                     (64 bytes to 1G)\n"                                                                      \
-	"  --victim-every N   bytes delivered between walks (default: the chunk; more\n"                               \
-	"                     than 0)\n"                                                                               \
+	"  --victim N         cache-pollution probe: walk an N-byte working set after\n"                               \
+	"                     every --victim-every bytes, then again at once (baseline);\n"                            \
+	"                     inside the window: throughput includes it (64 bytes to 1G)\n"                            \
+	"  --victim-every N   bytes delivered between walks (default: the chunk)\n"                                    \
 	"  --no-probes        do not load probes\n"                                                                    \
 	"  --no-pin           do not pin subject and peer to separate CPUs\n"                                          \
 	"  -h, --help         this text\n"                                                                             \
