@@ -146,6 +146,25 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* Whether the kernel's sched_switch tracepoint passes prev_state (5.18 on),
+ * from its BTF: btf_trace_sched_switch is a pointer to a function whose
+ * first parameter is the context, then the tracepoint's arguments. */
+static bool sched_switch_has_prev_state(void)
+{
+	struct btf *vm = btf__load_vmlinux_btf();
+	if (!vm)
+		return true; /* the load fails anyway, with the reason */
+	bool has = true;
+	int id = btf__find_by_name_kind(vm, "btf_trace_sched_switch", BTF_KIND_TYPEDEF);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(vm, (__u32)id) : NULL;
+	while (t && (btf_is_typedef(t) || btf_is_ptr(t)))
+		t = btf__type_by_id(vm, t->type);
+	if (t && btf_is_func_proto(t))
+		has = btf_vlen(t) >= 5; /* ctx, preempt, prev, next, prev_state */
+	btf__free(vm);
+	return has;
+}
+
 /* Load the tp_btf (use_btf) or the raw_tp set of programs and attach them.
  * Returns 0, or -1 with err set. */
 static int load_variant(struct zc_probes *pr, bool use_btf, char *err, size_t len)
@@ -163,10 +182,21 @@ static int load_variant(struct zc_probes *pr, bool use_btf, char *err, size_t le
 		s->rodata->zc_sys_class[nr] = data_syscalls[i].cls;
 		s->rodata->zc_sys_hist[nr] = (unsigned char)(i + 1);
 	}
-	struct bpf_program *btf_progs[] = {s->progs.zc_enter_btf, s->progs.zc_exit_btf, s->progs.zc_switch_btf};
-	struct bpf_program *raw_progs[] = {s->progs.zc_enter_raw, s->progs.zc_exit_raw, s->progs.zc_switch_raw};
-	struct bpf_link **btf_links[] = {&s->links.zc_enter_btf, &s->links.zc_exit_btf, &s->links.zc_switch_btf};
-	struct bpf_link **raw_links[] = {&s->links.zc_enter_raw, &s->links.zc_exit_raw, &s->links.zc_switch_raw};
+	/* Without prev_state (before 5.18) the sched_switch programs that
+	 * read the state from the task stand in. */
+	bool state_arg = sched_switch_has_prev_state();
+	struct bpf_program *btf_progs[] = {s->progs.zc_enter_btf, s->progs.zc_exit_btf,
+					   state_arg ? s->progs.zc_switch_btf : s->progs.zc_switch_nostate_btf};
+	struct bpf_program *raw_progs[] = {s->progs.zc_enter_raw, s->progs.zc_exit_raw,
+					   state_arg ? s->progs.zc_switch_raw : s->progs.zc_switch_nostate_raw};
+	struct bpf_link **btf_links[] = {&s->links.zc_enter_btf, &s->links.zc_exit_btf,
+					 state_arg ? &s->links.zc_switch_btf : &s->links.zc_switch_nostate_btf};
+	struct bpf_link **raw_links[] = {&s->links.zc_enter_raw, &s->links.zc_exit_raw,
+					 state_arg ? &s->links.zc_switch_raw : &s->links.zc_switch_nostate_raw};
+	struct bpf_program *all_progs[] = {s->progs.zc_switch_btf, s->progs.zc_switch_nostate_btf,
+					   s->progs.zc_switch_raw, s->progs.zc_switch_nostate_raw};
+	for (size_t i = 0; i < sizeof all_progs / sizeof all_progs[0]; i++)
+		bpf_program__set_autoload(all_progs[i], false);
 	for (int i = 0; i < 3; i++) {
 		bpf_program__set_autoload(btf_progs[i], use_btf);
 		bpf_program__set_autoload(raw_progs[i], !use_btf);
@@ -476,9 +506,10 @@ static void ebpf_collect(struct zc_probes *pr, pid_t subject, json_t *c)
 	 * incomplete, so they are not reported at all rather than reported low. */
 	enum { NR_IO_URING_ENTER = 426 };
 	if (b->sys_count[NR_IO_URING_ENTER])
-		json_object_set_new(c, "bytes",
-				    json_pack("{s:n,s:n,s:n,s:s}", "to_user", "from_user", "in_kernel", "reason",
-					      "io_uring requests move data outside syscall return values: not counted"));
+		json_object_set_new(
+			c, "bytes",
+			json_pack("{s:n,s:n,s:n,s:s}", "to_user", "from_user", "in_kernel", "reason",
+				  "io_uring requests move data outside syscall return values: not counted"));
 	else
 		json_object_set_new(c, "bytes",
 				    json_pack("{s:o,s:o,s:o}", "to_user", u64_json(b->bytes[ZC_CLASS_TO_USER]),
