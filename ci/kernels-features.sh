@@ -46,7 +46,8 @@ jq -r '
     "| strategy | " + ([$files[].label | esc] | join(" | ")) + " |",
     "| --- |" + ([$files[] | " --- |"] | join("")),
     ( $strategies[] as $s
-      | ([$files[] | [.cells[] | select(.strategy == $s and .status == "ok") | .text] | unique] | unique | length > 1)
+      | ([$files[] | [.cells[] | select(.strategy == $s and .status == "ok") | .text] | unique | select(length > 0)]
+         | unique | length > 1)
         as $paths_differ
       | "| \($s) | "
         + ([ $files[] | [.cells[] | select(.strategy == $s)] as $c
