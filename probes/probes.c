@@ -45,6 +45,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kwork.h"
 #include "probes_internal.h"
 #include "syscall_names.h"
 #include "zc_bpf_shared.h"
@@ -77,6 +78,8 @@ struct zc_probes {
 	uint64_t misses_at_arm;	      /* their recursion misses when armed */
 #endif
 	struct zc_perf perf;
+	struct zc_kwork *kwork; /* kernel-side work (kwork.c), NULL when not loaded */
+	char kwork_reason[200];
 };
 
 /* The data-moving syscalls: their byte class, and each gets a latency
@@ -287,6 +290,7 @@ static void ebpf_open(struct zc_probes *pr)
 	    load_variant(pr, false, err_raw, sizeof err_raw) == 0) {
 		if (alloc_cpu_buffers(pr, err_raw, sizeof err_raw) == 0) {
 			pr->ebpf = EBPF_OK;
+			pr->kwork = zc_kwork_open(pr->kwork_reason, sizeof pr->kwork_reason);
 			return;
 		}
 		set_unavailable(pr, "%s", err_raw);
@@ -298,6 +302,8 @@ static void ebpf_open(struct zc_probes *pr)
 
 static void ebpf_close(struct zc_probes *pr)
 {
+	zc_kwork_close(pr->kwork);
+	pr->kwork = NULL;
 	zc_bpf__destroy(pr->skel);
 	pr->skel = NULL;
 	free(pr->cpus);
@@ -371,6 +377,11 @@ json_t *zc_probes_status_json(const struct zc_probes *pr)
 			  "latency: log2_buckets[i] counts calls that took [2^i, 2^(i+1)) ns",
 			  "context switches: voluntary = blocked (nvcsw), involuntary = preempted while runnable "
 			  "(nivcsw); getrusage around the window may see a few more, from just outside it"));
+	json_object_set_new(
+		ebpf, "kwork",
+		pr->kwork ? zc_kwork_status_json(pr->kwork)
+			  : json_pack("{s:s}", "unavailable",
+				      pr->ebpf == EBPF_OK ? pr->kwork_reason : "the eBPF probes did not load"));
 	json_t *j = json_object();
 	json_object_set_new(j, "ebpf", ebpf);
 	json_object_set_new(j, "perf", zc_perf_status_json(&pr->perf, pr->enabled));
@@ -405,6 +416,7 @@ int zc_probes_arm(struct zc_probes *pr, pid_t subject)
 		bpf_map_update_elem(bpf_map__fd(pr->skel->maps.zc_percpu), &zero, pr->cpus, BPF_ANY);
 		clear_threads(pr);
 		pr->misses_at_arm = recursion_misses(pr);
+		zc_kwork_arm(pr->kwork, subject);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	}
 #else
@@ -428,6 +440,7 @@ void zc_probes_window_begin(struct zc_probes *pr)
 		return;
 	zc_perf_begin(&pr->perf);
 #ifdef ZC_HAVE_BPF
+	zc_kwork_begin(pr->kwork);
 	if (pr->skel)
 		__atomic_store_n(&pr->skel->data_ctl->zc_enabled, 1, __ATOMIC_SEQ_CST);
 #endif
@@ -441,6 +454,7 @@ void zc_probes_window_end(struct zc_probes *pr)
 	if (pr->skel)
 		__atomic_store_n(&pr->skel->data_ctl->zc_enabled, 0, __ATOMIC_SEQ_CST);
 #endif
+	zc_kwork_end(pr->kwork);
 	zc_perf_end(&pr->perf);
 }
 
@@ -555,6 +569,7 @@ json_t *zc_probes_collect(struct zc_probes *pr, pid_t subject)
 	if (pr->skel)
 		ebpf_collect(pr, subject, c);
 #endif
+	json_object_set_new(c, "kwork", zc_kwork_collect(pr->kwork, subject));
 	json_object_set_new(c, "perf", zc_perf_collect(&pr->perf, subject));
 	return c;
 }
@@ -642,6 +657,26 @@ void zc_probes_summarize(const json_t *runs, json_t *summary)
 	json_object_set_new(summary, "bytes_to_user_per_gib", median_per_gib(runs, "bytes", "to_user", false));
 	json_object_set_new(summary, "bytes_from_user_per_gib", median_per_gib(runs, "bytes", "from_user", false));
 	json_object_set_new(summary, "bytes_in_kernel_per_gib", median_per_gib(runs, "bytes", "in_kernel", false));
+
+	/* kwork: each event the first measured run counted, per GiB. */
+	const json_t *kw = NULL;
+	for (size_t i = 0; i < json_array_size(runs) && !kw; i++) {
+		const json_t *run = json_array_get(runs, i);
+		if (!json_is_true(json_object_get(run, "warmup")))
+			kw = json_object_get(json_object_get(run, "counters"), "kwork");
+	}
+	if (json_is_object(kw)) {
+		json_t *per = json_object();
+		const char *ev;
+		const json_t *unused_ev;
+		json_object_foreach((json_t *)kw, ev, unused_ev)
+		{
+			json_object_set_new(per, ev, median_per_gib(runs, "kwork", ev, false));
+		}
+		json_object_set_new(summary, "kwork_per_gib", per);
+	} else {
+		json_object_set_new(summary, "kwork_per_gib", json_null());
+	}
 
 	/* perf: the counters ok in every measured run. */
 	const json_t *first = NULL;
