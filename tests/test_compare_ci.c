@@ -279,6 +279,35 @@ static void test_kernels_features(void)
 	EXPECT_IN(r.err, "is not a zcbench result file");
 }
 
+/* Kernel-side work: rows only where the kernels differ beyond the runs'
+ * spread. */
+static void test_kernels_kwork(void)
+{
+	char script[512], a[128], b[128];
+	path(script, sizeof script, "%s/ci/kernels-kwork.sh", src);
+	path(a, sizeof a, "%s/kwork-a.json", tmp);
+	path(b, sizeof b, "%s/kwork-b.json", tmp);
+	/* Kernel a: one TCP send call per page; b: one per 16 pages; softirqs
+	 * equal; packets overlapping between the runs. */
+	sh("jq '.host.kernel_release=\"6.1.0-a\" | .results |= map(.runs |= map(.counters.kwork = {tcp_send_calls: "
+	   "(.bytes/4096|floor), softirqs: 100, packets_sent: (if .index %% 2 == 0 then 1000 else 90000 end)}))' "
+	   "'%s/tests/data/compare/base.json' > '%s'",
+	   src, a);
+	sh("jq '.host.kernel_release=\"6.12.0-b\" | .results |= map(.runs |= map(.counters.kwork = {tcp_send_calls: "
+	   "(.bytes/65536|floor), softirqs: 100, packets_sent: (if .index %% 2 == 0 then 90000 else 1000 end)}))' "
+	   "'%s/tests/data/compare/base.json' > '%s'",
+	   src, b);
+	CHECK(RUN("/bin/bash", script, a, b) == 0);
+	EXPECT_IN(r.out, "## Kernel-side work per GiB\n");
+	EXPECT_IN(r.out, "| cell | event | 6.1.0-a | 6.12.0-b |\n");
+	EXPECT_IN(r.out, "| sendfile/file-tcp | tcp_send_calls | 262k [262k-262k] | 16k [16k-16k] |\n");
+	CHECK(!contains(r.out, "softirqs"));
+	CHECK(!contains(r.out, "packets_sent"));
+	CHECK(RUN("/bin/bash", script, a, a) == 0);
+	EXPECT_IN(r.out, "No event differs between these kernels beyond run-to-run spread.");
+	CHECK(RUN("/bin/bash", script, a) == 2);
+}
+
 /* --compare-only: results of per-kernel jobs in subdirectories; an existing
  * --out gets a fresh subdirectory and nothing in it is touched; a failed
  * cell or probes that did not load fail the run unless allowed. */
@@ -405,6 +434,7 @@ int main(int argc, char **argv)
 	test_extract();
 	test_kernels_cli();
 	test_kernels_features();
+	test_kernels_kwork();
 	test_kernels_compare_only();
 	test_kernels_signal();
 	test_workflow();
