@@ -7,17 +7,10 @@
 # Usage: bash ci/setup-kernels.sh
 set -euo pipefail
 
-packages=(qemu-system-x86 busybox-static cpio)
+packages=(qemu-system-x86 busybox-static cpio debian-archive-keyring)
 
 # shellcheck source=ci/install-missing.sh
 . "$(dirname "$0")/install-missing.sh"
 install_missing setup-kernels "${packages[@]}"
-# ci/kernels finds the kernels with apt-cache search: the package lists must exist.
-if [[ -z $(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-amd64$' 2>/dev/null | head -n 1) ]]; then
-  if [[ $(id -u) -eq 0 ]]; then
-    apt-get update -qq
-  else
-    echo "setup-kernels: apt's package lists are empty; run apt-get update as root" >&2
-    exit 2
-  fi
-fi
+# The kernels themselves come through ci/kernels-fetch.sh's private apt
+# configuration (build-kernels/apt): the system's package lists are not needed.

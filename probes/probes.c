@@ -55,6 +55,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kwork.h"
 #include "probes_internal.h"
 #include "syscall_names.h"
 #include "zc_bpf_shared.h"
@@ -87,6 +88,8 @@ struct zc_probes {
 	uint64_t misses_at_arm;	      /* their recursion misses when armed */
 #endif
 	struct zc_perf perf;
+	struct zc_kwork *kwork; /* kernel-side work (kwork.c), NULL when not loaded */
+	char kwork_reason[200];
 };
 
 /* The data-moving syscalls: their byte class, and each gets a latency
@@ -156,6 +159,25 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* Whether the kernel's sched_switch tracepoint passes prev_state (5.18 on),
+ * from its BTF: btf_trace_sched_switch is a pointer to a function whose
+ * first parameter is the context, then the tracepoint's arguments. */
+static bool sched_switch_has_prev_state(void)
+{
+	struct btf *vm = btf__load_vmlinux_btf();
+	if (!vm)
+		return true; /* the load fails anyway, with the reason */
+	bool has = true;
+	int id = btf__find_by_name_kind(vm, "btf_trace_sched_switch", BTF_KIND_TYPEDEF);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(vm, (__u32)id) : NULL;
+	while (t && (btf_is_typedef(t) || btf_is_ptr(t)))
+		t = btf__type_by_id(vm, t->type);
+	if (t && btf_is_func_proto(t))
+		has = btf_vlen(t) >= 5; /* ctx, preempt, prev, next, prev_state */
+	btf__free(vm);
+	return has;
+}
+
 /* Load the tp_btf (use_btf) or the raw_tp set of programs and attach them.
  * Returns 0, or -1 with err set. */
 static int load_variant(struct zc_probes *pr, bool use_btf, char *err, size_t len)
@@ -173,10 +195,21 @@ static int load_variant(struct zc_probes *pr, bool use_btf, char *err, size_t le
 		s->rodata->zc_sys_class[nr] = data_syscalls[i].cls;
 		s->rodata->zc_sys_hist[nr] = (unsigned char)(i + 1);
 	}
-	struct bpf_program *btf_progs[] = {s->progs.zc_enter_btf, s->progs.zc_exit_btf, s->progs.zc_switch_btf};
-	struct bpf_program *raw_progs[] = {s->progs.zc_enter_raw, s->progs.zc_exit_raw, s->progs.zc_switch_raw};
-	struct bpf_link **btf_links[] = {&s->links.zc_enter_btf, &s->links.zc_exit_btf, &s->links.zc_switch_btf};
-	struct bpf_link **raw_links[] = {&s->links.zc_enter_raw, &s->links.zc_exit_raw, &s->links.zc_switch_raw};
+	/* Without prev_state (before 5.18) the sched_switch programs that
+	 * read the state from the task stand in. */
+	bool state_arg = sched_switch_has_prev_state();
+	struct bpf_program *btf_progs[] = {s->progs.zc_enter_btf, s->progs.zc_exit_btf,
+					   state_arg ? s->progs.zc_switch_btf : s->progs.zc_switch_nostate_btf};
+	struct bpf_program *raw_progs[] = {s->progs.zc_enter_raw, s->progs.zc_exit_raw,
+					   state_arg ? s->progs.zc_switch_raw : s->progs.zc_switch_nostate_raw};
+	struct bpf_link **btf_links[] = {&s->links.zc_enter_btf, &s->links.zc_exit_btf,
+					 state_arg ? &s->links.zc_switch_btf : &s->links.zc_switch_nostate_btf};
+	struct bpf_link **raw_links[] = {&s->links.zc_enter_raw, &s->links.zc_exit_raw,
+					 state_arg ? &s->links.zc_switch_raw : &s->links.zc_switch_nostate_raw};
+	struct bpf_program *all_progs[] = {s->progs.zc_switch_btf, s->progs.zc_switch_nostate_btf,
+					   s->progs.zc_switch_raw, s->progs.zc_switch_nostate_raw};
+	for (size_t i = 0; i < sizeof all_progs / sizeof all_progs[0]; i++)
+		bpf_program__set_autoload(all_progs[i], false);
 	for (int i = 0; i < 3; i++) {
 		bpf_program__set_autoload(btf_progs[i], use_btf);
 		bpf_program__set_autoload(raw_progs[i], !use_btf);
@@ -267,6 +300,7 @@ static void ebpf_open(struct zc_probes *pr)
 	    load_variant(pr, false, err_raw, sizeof err_raw) == 0) {
 		if (alloc_cpu_buffers(pr, err_raw, sizeof err_raw) == 0) {
 			pr->ebpf = EBPF_OK;
+			pr->kwork = zc_kwork_open(pr->kwork_reason, sizeof pr->kwork_reason);
 			return;
 		}
 		set_unavailable(pr, "%s", err_raw);
@@ -278,6 +312,8 @@ static void ebpf_open(struct zc_probes *pr)
 
 static void ebpf_close(struct zc_probes *pr)
 {
+	zc_kwork_close(pr->kwork);
+	pr->kwork = NULL;
 	zc_bpf__destroy(pr->skel);
 	pr->skel = NULL;
 	free(pr->cpus);
@@ -353,6 +389,11 @@ json_t *zc_probes_status_json(const struct zc_probes *pr)
 			  "latency: log2_buckets[i] counts calls that took [2^i, 2^(i+1)) ns",
 			  "context switches: voluntary = blocked (nvcsw), involuntary = preempted while runnable "
 			  "(nivcsw); getrusage around the window may see a few more, from just outside it"));
+	json_object_set_new(
+		ebpf, "kwork",
+		pr->kwork ? zc_kwork_status_json(pr->kwork)
+			  : json_pack("{s:s}", "unavailable",
+				      pr->ebpf == EBPF_OK ? pr->kwork_reason : "the eBPF probes did not load"));
 	json_t *j = json_object();
 	json_object_set_new(j, "ebpf", ebpf);
 	json_object_set_new(j, "perf", zc_perf_status_json(&pr->perf, pr->enabled));
@@ -387,6 +428,7 @@ int zc_probes_arm(struct zc_probes *pr, pid_t subject)
 		bpf_map_update_elem(bpf_map__fd(pr->skel->maps.zc_percpu), &zero, pr->cpus, BPF_ANY);
 		clear_threads(pr);
 		pr->misses_at_arm = recursion_misses(pr);
+		zc_kwork_arm(pr->kwork, subject);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	}
 #else
@@ -440,6 +482,7 @@ void zc_probes_window_begin(struct zc_probes *pr)
 		return;
 	zc_perf_begin(&pr->perf);
 #ifdef ZC_HAVE_BPF
+	zc_kwork_begin(pr->kwork);
 	if (pr->skel)
 		__atomic_store_n(&pr->skel->data_ctl->zc_enabled, 1, __ATOMIC_SEQ_CST);
 #endif
@@ -463,6 +506,7 @@ void zc_probes_window_end(struct zc_probes *pr)
 	if (pr->skel)
 		__atomic_store_n(&pr->skel->data_ctl->zc_enabled, 0, __ATOMIC_SEQ_CST);
 #endif
+	zc_kwork_end(pr->kwork);
 	zc_perf_end(&pr->perf);
 }
 
@@ -603,6 +647,7 @@ json_t *zc_probes_collect(struct zc_probes *pr, pid_t subject)
 	if (pr->skel)
 		ebpf_collect(pr, subject, c);
 #endif
+	json_object_set_new(c, "kwork", zc_kwork_collect(pr->kwork, subject));
 	json_object_set_new(c, "perf", zc_perf_collect(&pr->perf, subject));
 	return c;
 }
@@ -693,6 +738,26 @@ void zc_probes_summarize(const json_t *runs, json_t *summary)
 	json_object_set_new(summary, "bytes_in_kernel_per_gib", median_per_gib(runs, "bytes", "in_kernel", false));
 	json_object_set_new(summary, "bytes_pinned_from_user_per_gib",
 			    median_per_gib(runs, "bytes", "pinned_from_user", false));
+
+	/* kwork: each event the first measured run counted, per GiB. */
+	const json_t *kw = NULL;
+	for (size_t i = 0; i < json_array_size(runs) && !kw; i++) {
+		const json_t *run = json_array_get(runs, i);
+		if (!json_is_true(json_object_get(run, "warmup")))
+			kw = json_object_get(json_object_get(run, "counters"), "kwork");
+	}
+	if (json_is_object(kw)) {
+		json_t *per = json_object();
+		const char *ev;
+		const json_t *unused_ev;
+		json_object_foreach((json_t *)kw, ev, unused_ev)
+		{
+			json_object_set_new(per, ev, median_per_gib(runs, "kwork", ev, false));
+		}
+		json_object_set_new(summary, "kwork_per_gib", per);
+	} else {
+		json_object_set_new(summary, "kwork_per_gib", json_null());
+	}
 
 	/* perf: the counters ok in every measured run. */
 	const json_t *first = NULL;

@@ -195,11 +195,16 @@ static __always_inline int on_sys_exit(long ret)
 		c->bytes[cls] += (__u64)ret;
 	__u32 h = zc_sys_hist[nr];
 	if (h) {
-		__u32 b = log2_64(dur);
+		/* 64-bit, so the bounds check and the access use one register:
+		 * with a 32-bit index clang checks a zero-extended copy and
+		 * indexes with the original, which 6.1's verifier rejects
+		 * ("unbounded memory access"). */
+		__u64 b = log2_64(dur);
 		if (b >= ZC_NBUCKETS)
 			b = ZC_NBUCKETS - 1;
 		/* The mask keeps the verifier sure of the bound (ZC_NHIST is a power of 2). */
-		c->hist[(h - 1) & (ZC_NHIST - 1)][b]++;
+		__u64 slot = (h - 1) & (ZC_NHIST - 1);
+		c->hist[slot][b]++;
 	}
 	return 0;
 }
@@ -272,6 +277,33 @@ int BPF_PROG(zc_switch_btf, bool preempt, struct task_struct *prev, struct task_
 	return on_switch(preempt, prev->tgid, prev->pid, next->tgid, next->pid, prev_state);
 }
 
+/* Before 5.18 sched_switch has no prev_state argument (user space picks
+ * these programs when the kernel's BTF says so): the state is read from prev,
+ * as those kernels' own tracepoint did. task_struct::state became __state in
+ * 5.14; the local flavours let CO-RE pick whichever the kernel has. */
+struct task_struct___state_new {
+	unsigned int __state;
+} __attribute__((preserve_access_index));
+struct task_struct___state_old {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline unsigned int task_state(struct task_struct *t)
+{
+	struct task_struct___state_new *n = (void *)t;
+	if (bpf_core_field_exists(n->__state))
+		return BPF_CORE_READ(n, __state);
+	return (unsigned int)BPF_CORE_READ((struct task_struct___state_old *)t, state);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(zc_switch_nostate_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	if (!zc_enabled)
+		return 0;
+	return on_switch(preempt, prev->tgid, prev->pid, next->tgid, next->pid, task_state(prev));
+}
+
 SEC("raw_tp/sys_enter")
 int BPF_PROG(zc_enter_raw, struct pt_regs *regs, long id)
 {
@@ -291,4 +323,13 @@ int BPF_PROG(zc_switch_raw, bool preempt, struct task_struct *prev, struct task_
 		return 0;
 	return on_switch(preempt, BPF_CORE_READ(prev, tgid), BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, tgid),
 			 BPF_CORE_READ(next, pid), prev_state);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(zc_switch_nostate_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	if (!zc_enabled)
+		return 0;
+	return on_switch(preempt, BPF_CORE_READ(prev, tgid), BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, tgid),
+			 BPF_CORE_READ(next, pid), task_state(prev));
 }

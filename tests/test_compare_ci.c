@@ -242,11 +242,128 @@ static void test_kernels_cli(void)
 	CHECK(RUN("/bin/bash", script, "--frobnicate") == 2);
 	CHECK(strcmp(r.err, "kernels: unknown option '--frobnicate' (see ci/kernels --help)\n") == 0);
 	CHECK(RUN("/bin/bash", script, "--kernels", "host,/no/such/vmlinuz", "--dry-run") == 2);
-	CHECK(strcmp(r.err, "kernels: --kernels: '/no/such/vmlinuz' is not a series (e.g. 6.1), a linux-image "
-			    "package, a vmlinuz file or host\n") == 0);
+	CHECK(strcmp(r.err, "kernels: --kernels: '/no/such/vmlinuz' is not a kernel line (e.g. 6.1), newest, a "
+			    "linux-image/linux-binary package, a vmlinuz file or host\n") == 0);
 	/* The host alone needs no qemu. */
 	CHECK(RUN("/bin/bash", script, "--kernels", "host", "--dry-run") == 0);
 	EXPECT_IN(r.out, "kernel 1: host host\n");
+	CHECK(RUN("/bin/bash", script, "--compare-only", tmp, "--no-compare") == 2);
+	CHECK(strcmp(r.err, "kernels: --compare-only and --no-compare exclude each other\n") == 0);
+	CHECK(RUN("/bin/bash", script, "--compare-only", "/no/such/dir", "--dry-run") == 2);
+	CHECK(strcmp(r.err, "kernels: --compare-only: '/no/such/dir' is not a directory\n") == 0);
+	CHECK(RUN("/bin/bash", script, "--bin", "/no/such/zcbench") == 2);
+	CHECK(strcmp(r.err, "kernels: --bin '/no/such/zcbench' is not an executable file\n") == 0);
+	CHECK(RUN("/bin/bash", script, "--icount", "shift=auto;reboot") == 2);
+}
+
+/* The feature matrix: per strategy and kernel, from status, path, reason. */
+static void test_kernels_features(void)
+{
+	char script[512], base[512], fresh[512];
+	path(script, sizeof script, "%s/ci/kernels-features.sh", src);
+	path(base, sizeof base, "%s/tests/data/compare/base.json", src);
+	path(fresh, sizeof fresh, "%s/tests/data/compare/new.json", src);
+	CHECK(RUN("/bin/bash", script, base, fresh) == 0);
+	EXPECT_IN(r.out, "## Feature matrix: what runs on each kernel\n");
+	EXPECT_IN(r.out, "| strategy | 6.1.0-base | 6.12.0-new |\n");
+	EXPECT_IN(r.out, "| readwrite | ok 3 | ok 3, **FAILED 1** |\n");
+	EXPECT_IN(r.out, "| pooled | ok 1 | - |\n");
+	EXPECT_IN(r.out,
+		  "| readwrite/file-file | x | failed: verification failed: first wrong byte at offset 777777 |\n");
+	EXPECT_IN(r.out, "| splice/file-tcp | absent | x |\n");
+	CHECK(RUN("/bin/bash", script, base, base) == 0);
+	EXPECT_IN(r.out, "Every cell has the same status and path on every kernel.");
+	CHECK(RUN("/bin/bash", script) == 2);
+	path(base, sizeof base, "%s/tests/data/compare/not_zcbench.json", src);
+	CHECK(RUN("/bin/bash", script, base) == 2);
+	EXPECT_IN(r.err, "is not a zcbench result file");
+}
+
+/* Kernel-side work: rows only where the kernels differ beyond the runs'
+ * spread. */
+static void test_kernels_kwork(void)
+{
+	char script[512], a[128], b[128];
+	path(script, sizeof script, "%s/ci/kernels-kwork.sh", src);
+	path(a, sizeof a, "%s/kwork-a.json", tmp);
+	path(b, sizeof b, "%s/kwork-b.json", tmp);
+	/* Kernel a: one TCP send call per page; b: one per 16 pages; softirqs
+	 * equal; packets overlapping between the runs. */
+	sh("jq '.host.kernel_release=\"6.1.0-a\" | .results |= map(.runs |= map(.counters.kwork = {tcp_send_calls: "
+	   "(.bytes/4096|floor), softirqs: 100, packets_sent: (if .index %% 2 == 0 then 1000 else 90000 end)}))' "
+	   "'%s/tests/data/compare/base.json' > '%s'",
+	   src, a);
+	sh("jq '.host.kernel_release=\"6.12.0-b\" | .results |= map(.runs |= map(.counters.kwork = {tcp_send_calls: "
+	   "(.bytes/65536|floor), softirqs: 100, packets_sent: (if .index %% 2 == 0 then 90000 else 1000 end)}))' "
+	   "'%s/tests/data/compare/base.json' > '%s'",
+	   src, b);
+	CHECK(RUN("/bin/bash", script, a, b) == 0);
+	EXPECT_IN(r.out, "## Kernel-side work per GiB\n");
+	EXPECT_IN(r.out, "| cell | event | 6.1.0-a | 6.12.0-b |\n");
+	EXPECT_IN(r.out, "| sendfile/file-tcp | tcp_send_calls | 262k [262k-262k] | 16k [16k-16k] |\n");
+	CHECK(!contains(r.out, "softirqs"));
+	CHECK(!contains(r.out, "packets_sent"));
+	CHECK(RUN("/bin/bash", script, a, a) == 0);
+	EXPECT_IN(r.out, "No event differs between these kernels beyond run-to-run spread.");
+	CHECK(RUN("/bin/bash", script, a) == 2);
+}
+
+/* --compare-only: results of per-kernel jobs in subdirectories; an existing
+ * --out gets a fresh subdirectory and nothing in it is touched; a failed
+ * cell or probes that did not load fail the run unless allowed. */
+static void test_kernels_compare_only(void)
+{
+	char script[512], jobs[128], outdir[128], keep[160];
+	path(script, sizeof script, "%s/ci/kernels", src);
+	path(jobs, sizeof jobs, "%s/jobs", tmp);
+	path(outdir, sizeof outdir, "%s/kout", tmp);
+	path(keep, sizeof keep, "%s/kout/keep.json", tmp);
+	sh("mkdir -p '%s/a' '%s/b' '%s' && echo keep > '%s'", jobs, jobs, outdir, keep);
+	sh("cp '%s/tests/data/compare/new.json' '%s/a/' && cp '%s/tests/data/compare/base.json' '%s/b/'", src, jobs,
+	   src, jobs);
+	/* Oldest kernel first, whatever the directory order. */
+	CHECK(RUN("/bin/bash", script, "--compare-only", jobs, "--bin", bin, "--dry-run") == 0);
+	EXPECT_IN(r.out, "result: ");
+	CHECK(strstr(r.out, "b/base.json") && strstr(r.out, "a/new.json") &&
+	      strstr(r.out, "b/base.json") < strstr(r.out, "a/new.json"));
+	/* new.json has a failed cell: loud, exit 1. */
+	CHECK(RUN("/bin/bash", script, "--compare-only", jobs, "--bin", bin, "--out", outdir) == 1);
+	EXPECT_IN(r.err, "kernels: FAILED 6.12.0-new: 1 failed cell(s): readwrite/file-file: verification failed");
+	EXPECT_IN(r.err, "writing into the new");
+	CHECK(RUN("/bin/sh", "-c", "cat \"$0\"; ls \"$1\" | wc -l; cat \"$1\"/kernels-*/failures.txt | wc -l", keep,
+		  outdir) == 0);
+	CHECK(strcmp(r.out, "keep\n2\n1\n") == 0);
+	CHECK(RUN("/bin/sh", "-c", "head -n 1 \"$0\"/kernels-*/compare.md", outdir) == 0);
+	CHECK(strcmp(r.out, "## Feature matrix: what runs on each kernel\n") == 0);
+	/* Allowed explicitly: exit 0, still said. */
+	CHECK(RUN("/bin/bash", script, "--compare-only", jobs, "--bin", bin, "--out", outdir, "--allow-failures") == 0);
+	EXPECT_IN(r.err, "failed, allowed by --allow-failures: 6.12.0-new");
+	/* Probes that did not load. */
+	sh("rm -f '%s/a/new.json' && cp '%s/tests/data/compare/nocounters.json' '%s/a/'", jobs, src, jobs);
+	CHECK(RUN("/bin/bash", script, "--compare-only", jobs, "--bin", bin, "--out", outdir) == 1);
+	EXPECT_IN(r.err, "kernels: FAILED 6.1.0-nocounters: eBPF probes did not load: ");
+}
+
+/* SIGTERM stops ci/kernels and what it runs: exit 130, nothing left. */
+static void test_kernels_signal(void)
+{
+	char script[512], work[128];
+	path(script, sizeof script, "%s/ci/kernels", src);
+	path(work, sizeof work, "%s/sigwork", tmp);
+	setenv("KS", script, 1);
+	setenv("KB", bin, 1);
+	setenv("KW", work, 1);
+	setenv("KO", tmp, 1);
+	CHECK(RUN("/bin/bash", "-c",
+		  "bash \"$KS\" --kernels host --bin \"$KB\" --work \"$KW\" --out \"$KO/sigout\" --no-compare "
+		  "--profile '--strategy readwrite --workload file-tcp --size 64M --reps 200 --warmup 0 --no-probes' "
+		  ">/dev/null 2>&1 & p=$!; "
+		  "for i in $(seq 100); do pgrep -f \"$KW/cache-host\" >/dev/null && break; sleep 0.1; done; "
+		  "sleep 1; kill -TERM $p; wait $p; echo \"exit $?\"; sleep 1; "
+		  "pgrep -f \"$KW/cache-host\" || echo 'nothing left'; ls \"$KW\" | grep -c '^run\\.' || true") == 0);
+	CHECK(strcmp(r.out, "exit 130\nnothing left\n0\n") == 0);
+	if (strcmp(r.out, "exit 130\nnothing left\n0\n") != 0)
+		fprintf(stderr, "signal test:\n%s%s\n", r.out, r.err);
 }
 
 /* Every step of the workflow that runs something is `bash ci/SCRIPT ...`
@@ -261,7 +378,7 @@ static void test_workflow(void)
 		check_failures++;
 		return;
 	}
-	char line[1024], all[16384] = "";
+	char line[1024], all[32768] = "";
 	int runs = 0;
 	while (fgets(line, sizeof line, in)) {
 		snprintf(all + strlen(all), sizeof all - strlen(all), "%s", line);
@@ -289,6 +406,11 @@ static void test_workflow(void)
 	EXPECT_IN(all, "run: bash ci/test.sh");
 	EXPECT_IN(all, "run: bash ci/bench-quick.sh");
 	EXPECT_IN(all, "run: bash ci/kernels");
+	/* The kernel matrix: one job per kernel, then one comparing them all. */
+	EXPECT_IN(all, "matrix:");
+	EXPECT_IN(all, "--no-compare");
+	EXPECT_IN(all, "run: bash ci/kernels --compare-only");
+	EXPECT_IN(all, "uses: actions/download-artifact@");
 	EXPECT_IN(all, "run: bash ci/compare-baseline.sh");
 	EXPECT_IN(all, "uses: actions/upload-artifact@");
 	EXPECT_IN(all, "uses: actions/cache/restore@");
@@ -311,6 +433,10 @@ int main(int argc, char **argv)
 	test_bench_quick();
 	test_extract();
 	test_kernels_cli();
+	test_kernels_features();
+	test_kernels_kwork();
+	test_kernels_compare_only();
+	test_kernels_signal();
 	test_workflow();
 	sh("rm -rf '%s'", tmp);
 	CHECK_DONE();
