@@ -17,12 +17,16 @@ static const char compare_help[] = "usage: zcbench compare BASE.json NEW.json [M
 				   "\n"
 				   "Matches the cells of result files by strategy, workload and params and, for\n"
 				   "each cell and metric, prints the base and new medians, the relative change\n"
-				   "and a two-sided Mann-Whitney U p-value over the per-run samples (warm-ups\n"
-				   "left out; at least 2 runs a side, 5 or more recommended). A change is a\n"
-				   "regression when it is worse beyond the threshold and significant (p <= alpha;\n"
-				   "a count metric that is the same in every run on both sides and moved beyond\n"
-				   "the threshold is significant too). With more than two files: a matrix, one\n"
-				   "column per file labelled by kernel release, each relative to the first.\n"
+				   "and a verdict. Timings are judged after the machine's drift between the files\n"
+				   "is removed: each run is divided by the baseline strategy's run of the same\n"
+				   "round in the same file (the memcpy calibration where a cell has no such\n"
+				   "partner). Every test of a column (Welch's t-test over the measured runs, on\n"
+				   "logarithms for timings) is adjusted with Benjamini-Hochberg; a regression is\n"
+				   "worse by more than the minimum effect with an adjusted p <= alpha. A count\n"
+				   "that does not depend on timing and is the same in every run on both sides is\n"
+				   "judged exactly, when it moved by at least --min-count-diff per run. With more\n"
+				   "than two files: a matrix, one column per file labelled by kernel release,\n"
+				   "each relative to the first.\n"
 				   "\n"
 				   "  --metric LIST         comma-separated metrics (default: throughput,\n"
 				   "                        cpu_ns_per_gib, syscalls_per_gib,\n"
@@ -31,9 +35,20 @@ static const char compare_help[] = "usage: zcbench compare BASE.json NEW.json [M
 				   "                        also user_ns_per_gib, sys_ns_per_gib,\n"
 				   "                        off_cpu_ns_per_gib, perf.NAME (a perf counter per\n"
 				   "                        GiB), all\n"
-				   "  --threshold PCT       smallest change that counts, in percent (default 5%;\n"
-				   "                        0 to 1000)\n"
-				   "  --alpha A             significance level, 0 < A < 1 (default 0.05)\n"
+				   "  --threshold PCT       minimum effect size, in percent, 0 to 1000\n"
+				   "                        (default 10%)\n"
+				   "  --alpha A             significance level on adjusted p-values, 0 < A < 1\n"
+				   "                        (default 0.05)\n"
+				   "  --drift REF           what timings are taken relative to: baseline\n"
+				   "                        (default), memcpy (host.calibration) or none\n"
+				   "  --baseline S          the strategy --drift baseline divides by (default\n"
+				   "                        readwrite)\n"
+				   "  --min-count-diff N    smallest change of a count per run that counts,\n"
+				   "                        in events (pages of 4096 for byte counts), 0 to\n"
+				   "                        1e12 (default 16)\n"
+				   "  --max-drift X         machine speed ratio between files (memcpy, or the\n"
+				   "                        baseline strategy without it) beyond which timings\n"
+				   "                        are not comparable, 1 to 1000 (default 1.5)\n"
 				   "  --format F            text (default), markdown or json\n"
 				   "  --timing              compare timing metrics even when a file ran under\n"
 				   "                        emulation (host.emulated); left out by default\n"
@@ -43,7 +58,7 @@ static const char compare_help[] = "usage: zcbench compare BASE.json NEW.json [M
 				   "\n"
 				   "Exit status: 0, or 1 with --fail-on-regression and a regression, or when the\n"
 				   "comparison cannot be written to standard output; 2 for bad input (options,\n"
-				   "unreadable or malformed files).\n";
+				   "unreadable, malformed or non-regular files).\n";
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *fmt, ...)
@@ -111,7 +126,20 @@ static int add_metrics(struct zc_cmp_opts *o, const char *list)
 	return rc;
 }
 
-enum { OPT_METRIC = 256, OPT_THRESHOLD, OPT_ALPHA, OPT_FORMAT, OPT_TIMING, OPT_FAIL, OPT_HELP, OPT_VERSION };
+enum {
+	OPT_METRIC = 256,
+	OPT_THRESHOLD,
+	OPT_ALPHA,
+	OPT_FORMAT,
+	OPT_TIMING,
+	OPT_FAIL,
+	OPT_HELP,
+	OPT_DRIFT,
+	OPT_BASELINE,
+	OPT_MIN_COUNT_DIFF,
+	OPT_MAX_DRIFT,
+	OPT_VERSION,
+};
 
 int zc_cmd_compare(int argc, char **argv)
 {
@@ -123,6 +151,10 @@ int zc_cmd_compare(int argc, char **argv)
 						 {"fail-on-regression", no_argument, 0, OPT_FAIL},
 						 {"help", no_argument, 0, OPT_HELP},
 						 {"version", no_argument, 0, OPT_VERSION},
+						 {"drift", required_argument, 0, OPT_DRIFT},
+						 {"baseline", required_argument, 0, OPT_BASELINE},
+						 {"min-count-diff", required_argument, 0, OPT_MIN_COUNT_DIFF},
+						 {"max-drift", required_argument, 0, OPT_MAX_DRIFT},
 						 {0, 0, 0, 0}};
 	static const char *const formats[] = {"text", "markdown", "json"};
 	struct zc_cmp_opts *o = calloc(1, sizeof *o);
@@ -130,8 +162,8 @@ int zc_cmd_compare(int argc, char **argv)
 		fputs("zcbench: out of memory\n", stderr);
 		return 1;
 	}
-	o->threshold = 0.05;
-	o->alpha = 0.05;
+	zc_cmp_opts_defaults(o);
+	o->nmetrics = 0; /* the defaults again below unless --metric */
 	int format = 0, rc;
 	bool fail_on_regression = false;
 	zc_options_exact("compare", argc, argv, longopts);
@@ -176,6 +208,47 @@ int zc_cmd_compare(int argc, char **argv)
 			format = found;
 			break;
 		}
+		case OPT_DRIFT:
+			if (strcmp(optarg, "baseline") == 0)
+				o->drift = ZC_DRIFT_BASELINE;
+			else if (strcmp(optarg, "memcpy") == 0)
+				o->drift = ZC_DRIFT_MEMCPY;
+			else if (strcmp(optarg, "none") == 0)
+				o->drift = ZC_DRIFT_NONE;
+			else {
+				rc = usage("--drift '%s' is not a valid choice (valid: baseline, memcpy, none)",
+					   optarg);
+				goto out;
+			}
+			break;
+		case OPT_BASELINE:
+			if (!*optarg || strlen(optarg) >= sizeof o->baseline) {
+				rc = usage("--baseline '%s' is not a strategy name (valid: a name from zcbench list, "
+					   "e.g. readwrite)",
+					   optarg);
+				goto out;
+			}
+			snprintf(o->baseline, sizeof o->baseline, "%s", optarg);
+			break;
+		case OPT_MIN_COUNT_DIFF:
+			if (parse_number(optarg, false, &v) != 0 || v < 0 || v > 1e12) {
+				rc = usage("--min-count-diff '%s' is not a count (valid: a number from 0 to 1e12, e.g. "
+					   "16)",
+					   optarg);
+				goto out;
+			}
+			o->min_count_diff = v;
+			break;
+		case OPT_MAX_DRIFT:
+			if (parse_number(optarg, false, &v) != 0 || v < 1 || v > 1000) {
+				rc = usage(
+					"--max-drift '%s' is not a speed ratio (valid: a number from 1 to 1000, e.g. "
+					"1.5)",
+					optarg);
+				goto out;
+			}
+			o->max_drift = v;
+			break;
 		case OPT_TIMING:
 			o->timing = true;
 			break;
@@ -217,7 +290,11 @@ int zc_cmd_compare(int argc, char **argv)
 	for (size_t f = 0; f < nfiles; f++) {
 		char err[1024];
 		if (zc_cmp_load(argv[optind + (int)f], &files[f], err, sizeof err) != 0) {
-			rc = usage("%s", err);
+			/* The path and the parser's text are the user's: escaped. */
+			fputs("zcbench: ", stderr);
+			zc_compare_put_safe(stderr, err);
+			fputc('\n', stderr);
+			rc = EXIT_USAGE;
 			break;
 		}
 		loaded++;
@@ -237,9 +314,11 @@ int zc_cmd_compare(int argc, char **argv)
 		}
 		json_t *cmp = zc_compare(files, nfiles, o);
 		const json_t *warnings = json_object_get(cmp, "warnings");
-		for (size_t i = 0; i < json_array_size(warnings); i++)
-			fprintf(stderr, "zcbench compare: warning: %s\n",
-				json_string_value(json_array_get(warnings, i)));
+		for (size_t i = 0; i < json_array_size(warnings); i++) {
+			fputs("zcbench compare: warning: ", stderr);
+			zc_compare_put_safe(stderr, json_string_value(json_array_get(warnings, i)));
+			fputc('\n', stderr);
+		}
 		if (format == 2) {
 			json_dumpf(cmp, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 			fputc('\n', stdout);

@@ -6,4 +6,5 @@ target_sources(zccore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/compare_format.c
   ${CMAKE_CURRENT_LIST_DIR}/compare_host.c
   ${CMAKE_CURRENT_LIST_DIR}/mannwhitney.c
+  ${CMAKE_CURRENT_LIST_DIR}/gate_stats.c
 )

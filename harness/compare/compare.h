@@ -1,8 +1,12 @@
 /* zcbench compare: result files side by side, cell by cell and metric by
- * metric, with a Mann-Whitney U test over the per-run samples. The
- * comparison is built as a JSON document (the `--format json` output,
- * described in results/SCHEMA.md) and the text and markdown reports are
- * drawn from it. */
+ * metric. Timings are judged after removing the machine's drift between the
+ * files (against the baseline strategy's same-round figure, or the memcpy
+ * calibration), with Welch's t-test over the per-run samples, the
+ * Benjamini-Hochberg correction over every test of a column and a minimum
+ * effect size; counts that do not depend on timing by an exact rule with a
+ * minimum absolute difference. The comparison is built as a JSON document
+ * (the `--format json` output, described in results/SCHEMA.md) and the text
+ * and markdown reports are drawn from it. */
 #ifndef ZC_COMPARE_H
 #define ZC_COMPARE_H
 
@@ -15,6 +19,7 @@
 #define ZC_COMPARE_MAX_FILES 32
 #define ZC_COMPARE_MIN_RUNS  2 /* per side, or the cell is not compared */
 #define ZC_COMPARE_WARN_RUNS 5 /* fewer measured runs than this: a warning */
+#define ZC_COMPARE_TEST_RUNS 3 /* per side for a t-test: two runs give no usable variance */
 
 /* ---- metrics (compare_metrics.c) ---- */
 
@@ -60,6 +65,21 @@ size_t zc_metric_all(struct zc_metric *out);
  * out (room for json_array_size(runs)). Returns how many, or -1 when some
  * measured run lacks the figure (null or absent: not measured). */
 long zc_metric_samples(const json_t *cell, const struct zc_metric *m, double *out);
+/* The same, with each sample's run `index` (its round) into index when not
+ * NULL (-1 for a run without one). */
+long zc_metric_samples_indexed(const json_t *cell, const struct zc_metric *m, double *out, long *index);
+
+/* Whether m's count in this cell depends on timing (how many calls a wait,
+ * a retry or a partial transfer took), so that equal counts in every run of
+ * one file say nothing about the next: context switches and perf counters
+ * always; syscalls when the runs made a call of the list in
+ * zc_timing_syscalls or the subject reads from a pipe or socket. why gets a
+ * short reason. Timing metrics: false. */
+bool zc_metric_timing_dependent(const struct zc_metric *m, const json_t *cell, char *why, size_t why_len);
+/* The syscalls whose count depends on timing, comma-separated, for help. */
+const char *zc_timing_syscalls(void);
+/* Whether m counts bytes (its minimum difference is in pages of 4096). */
+bool zc_metric_is_bytes(const struct zc_metric *m);
 
 /* ---- one result file (compare.c) ---- */
 
@@ -77,14 +97,34 @@ int zc_cmp_load(const char *path, struct zc_cmp_file *f, char *err, size_t err_l
 
 /* ---- the comparison (compare.c) ---- */
 
+/* What timings are judged relative to (--drift). */
+enum zc_drift_ref {
+	ZC_DRIFT_BASELINE, /* the baseline strategy's figure of the same round, memcpy where that fails */
+	ZC_DRIFT_MEMCPY,   /* host.calibration.memcpy.bps of each file */
+	ZC_DRIFT_NONE,	   /* raw figures */
+};
+
 struct zc_cmp_opts {
-	double threshold; /* relative: 0.05 for 5% */
-	double alpha;
+	double threshold;    /* minimum effect size, relative: 0.10 for 10% */
+	double alpha;	     /* on Benjamini-Hochberg adjusted p-values */
 	bool timing;	     /* compare timing metrics even under emulation */
 	bool metrics_chosen; /* --metric was given */
 	struct zc_metric metrics[64];
 	size_t nmetrics;
+	enum zc_drift_ref drift;
+	char baseline[64];     /* the baseline strategy for --drift baseline */
+	double min_count_diff; /* a count must move by this many events (pages for bytes) per run */
+	double max_drift;      /* machine speed ratio beyond which timing is not comparable */
 };
+
+#define ZC_COMPARE_THRESHOLD	  0.10
+#define ZC_COMPARE_ALPHA	  0.05
+#define ZC_COMPARE_MIN_COUNT_DIFF 16
+#define ZC_COMPARE_MAX_DRIFT	  1.5
+#define ZC_COMPARE_BASELINE	  "readwrite"
+
+/* The defaults above into o (metrics: the default set). */
+void zc_cmp_opts_defaults(struct zc_cmp_opts *o);
 
 /* Build the comparison of files[0] (the base) with each other file. New
  * reference; never NULL. Cells or metrics that cannot be compared are
@@ -95,6 +135,12 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 
 void zc_compare_print_text(FILE *out, const json_t *cmp);
 void zc_compare_print_markdown(FILE *out, const json_t *cmp);
+/* A byte count as "32K", "1M", "256M" (exact multiples only, else the
+ * integer); "-" for a value that is not an integer. */
+void zc_compare_bytes_text(const json_t *v, char *buf, size_t len);
+/* s with control characters (C0, DEL, C1: ANSI escapes, newlines) written
+ * as \xNN or \u00NN, for a terminal. */
+void zc_compare_put_safe(FILE *out, const char *s);
 
 /* ---- the host (compare_host.c) ---- */
 

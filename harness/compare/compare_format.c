@@ -17,6 +17,50 @@ struct grid {
 	bool right[MAX_COLS];
 };
 
+/* Control characters from a result file must not reach a terminal: an ANSI
+ * escape could rewrite the screen, a newline could forge a row. C0 and DEL
+ * become \xNN, C1 (UTF-8 C2 80..C2 9F) \u00NN; the rest of UTF-8 is kept. */
+static size_t safe_len(const char *s, char *out)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char tmp[8];
+		const char *put = tmp;
+		size_t l;
+		if (*p < 0x20 || *p == 0x7f) {
+			l = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", *p);
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			l = (size_t)snprintf(tmp, sizeof tmp, "\\u%04x", p[1]);
+			p++;
+		} else {
+			tmp[0] = (char)*p;
+			l = 1;
+		}
+		if (out)
+			memcpy(out + n, put, l);
+		n += l;
+	}
+	if (out)
+		out[n] = 0;
+	return n;
+}
+
+static char *safe_dup(const char *s)
+{
+	char *d = malloc(safe_len(s, NULL) + 1);
+	if (!d)
+		abort();
+	safe_len(s, d);
+	return d;
+}
+
+void zc_compare_put_safe(FILE *out, const char *s)
+{
+	char *d = safe_dup(s ? s : "");
+	fputs(d, out);
+	free(d);
+}
+
 static void grid_row(struct grid *g)
 {
 	if (g->nrows == g->cap) {
@@ -41,9 +85,7 @@ static void grid_set(struct grid *g, size_t col, const char *fmt, ...)
 	va_end(ap);
 	char **slot = &g->cell[(g->nrows - 1) * g->ncols + col];
 	free(*slot);
-	*slot = strdup(buf);
-	if (!*slot)
-		abort();
+	*slot = safe_dup(buf);
 }
 
 static void grid_free(struct grid *g)
@@ -137,24 +179,19 @@ static void change_text(const json_t *j, char *buf, size_t len)
 	if (json_is_true(json_object_get(j, "from_zero")))
 		snprintf(buf, len, "from 0");
 	else if (json_is_number(c))
-		snprintf(buf, len, "%+.1f%%", 100 * json_number_value(c));
+		snprintf(buf, len, "%+.1f%%", fabs(json_number_value(c)) < 5e-4 ? 0.0 : 100 * json_number_value(c));
 	else
 		snprintf(buf, len, "-");
 }
 
-static bool judged_by_determinism(const json_t *j, double alpha)
+static void verdict_text(const json_t *j, bool markdown, char *buf, size_t len)
 {
 	const char *v = json_string_value(json_object_get(j, "verdict"));
-	return json_is_true(json_object_get(j, "deterministic")) &&
-	       json_number_value(json_object_get(j, "p")) > alpha &&
-	       (strcmp(v, "regression") == 0 || strcmp(v, "improvement") == 0);
-}
-
-static void verdict_text(const json_t *j, double alpha, bool markdown, char *buf, size_t len)
-{
-	const char *v = json_string_value(json_object_get(j, "verdict"));
-	const char *det = judged_by_determinism(j, alpha) ? " (deterministic count)" : "";
-	if (strcmp(v, "regression") == 0)
+	const char *test = json_string_value(json_object_get(j, "test"));
+	const char *det = test && strcmp(test, "deterministic") == 0 ? " (deterministic count)" : "";
+	if (!v)
+		snprintf(buf, len, "-");
+	else if (strcmp(v, "regression") == 0)
 		snprintf(buf, len, "%s%s", markdown ? "**REGRESSION**" : "REGRESSION", det);
 	else if (strcmp(v, "improvement") == 0)
 		snprintf(buf, len, "improvement%s", det);
@@ -162,8 +199,38 @@ static void verdict_text(const json_t *j, double alpha, bool markdown, char *buf
 		snprintf(buf, len, "not significant");
 	else if (strcmp(v, "not_comparable") == 0)
 		snprintf(buf, len, "not comparable (%s)", json_string_value(json_object_get(j, "reason")));
+	else if (json_is_true(json_object_get(j, "below_min_count_diff")) &&
+		 json_number_value(json_object_get(j, "diff_per_run")) > 0)
+		snprintf(buf, len, "unchanged (below --min-count-diff)");
 	else
 		snprintf(buf, len, "%s", v);
+}
+
+/* The p-value shown: the adjusted one when there is one. */
+static void p_text(const json_t *j, char *buf, size_t len)
+{
+	const json_t *q = json_object_get(j, "p_adjusted");
+	if (json_is_number(q))
+		snprintf(buf, len, "%.2g", json_number_value(q));
+	else
+		snprintf(buf, len, "-");
+}
+
+void zc_compare_bytes_text(const json_t *v, char *buf, size_t len)
+{
+	if (!json_is_integer(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	json_int_t b = json_integer_value(v);
+	if (b >= 1073741824 && b % 1073741824 == 0)
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT "G", b / 1073741824);
+	else if (b >= 1048576 && b % 1048576 == 0)
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT "M", b / 1048576);
+	else if (b >= 1024 && b % 1024 == 0)
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT "K", b / 1024);
+	else
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, b);
 }
 
 /* The matrix mark after a change: R regression, I improvement, ? beyond
@@ -228,14 +295,34 @@ static void header(FILE *out, const json_t *cmp, bool markdown)
 			snprintf(role, sizeof role, "%s", f == 0 ? "base" : "new");
 		else
 			snprintf(role, sizeof role, "[%zu]", f + 1);
-		fprintf(out, "%s%-4s  %s  %s  (%s%s)\n", markdown ? "- " : "", role,
-			json_string_value(json_object_get(jf, "label")), json_string_value(json_object_get(jf, "path")),
-			json_string_value(json_object_get(jf, "schema")),
-			json_is_true(json_object_get(jf, "emulated")) ? ", emulated" : "");
+		fprintf(out, "%s%-4s  ", markdown ? "- " : "", role);
+		zc_compare_put_safe(out, json_string_value(json_object_get(jf, "label")));
+		fputs("  ", out);
+		zc_compare_put_safe(out, json_string_value(json_object_get(jf, "path")));
+		fputs("  (", out);
+		zc_compare_put_safe(out, json_string_value(json_object_get(jf, "schema")));
+		fprintf(out, "%s)\n", json_is_true(json_object_get(jf, "emulated")) ? ", emulated" : "");
 	}
-	fprintf(out, "%sthreshold %g%%, alpha %g, two-sided Mann-Whitney U over the measured runs%s\n",
+	const json_t *drift = json_object_get(cmp, "drift");
+	const char *method = json_string_value(json_object_get(drift, "method"));
+	char how[300];
+	if (method && strcmp(method, "baseline") == 0) {
+		snprintf(how, sizeof how,
+			 "timings relative to %s's figure of the same round (the memcpy calibration "
+			 "where that fails)",
+			 json_string_value(json_object_get(drift, "baseline")));
+	} else if (method && strcmp(method, "memcpy") == 0) {
+		snprintf(how, sizeof how, "timings relative to the memcpy calibration");
+	} else {
+		snprintf(how, sizeof how, "raw timings (drift not removed)");
+	}
+	fprintf(out,
+		"%sminimum effect %g%%, alpha %g after Benjamini-Hochberg over each column's tests, Welch's t-test "
+		"over the measured runs; %s; counts must also move by %g per run%s\n",
 		markdown ? "\n" : "", 100 * json_number_value(json_object_get(cmp, "threshold")),
-		json_number_value(json_object_get(cmp, "alpha")), n > 2 ? "; each column relative to the first" : "");
+		json_number_value(json_object_get(cmp, "alpha")), how,
+		json_number_value(json_object_get(cmp, "min_count_diff")),
+		n > 2 ? "; each column relative to the first" : "");
 	fputc('\n', out);
 }
 
@@ -244,11 +331,16 @@ static void footer(FILE *out, const json_t *cmp, bool markdown)
 	const json_t *notes = json_object_get(cmp, "notes"), *warnings = json_object_get(cmp, "warnings");
 	if (json_array_size(notes) || json_array_size(warnings)) {
 		fprintf(out, "\nNotes:\n%s", markdown ? "\n" : "");
-		for (size_t i = 0; i < json_array_size(warnings); i++)
-			fprintf(out, "%swarning: %s\n", markdown ? "- " : "  - ",
-				json_string_value(json_array_get(warnings, i)));
-		for (size_t i = 0; i < json_array_size(notes); i++)
-			fprintf(out, "%s%s\n", markdown ? "- " : "  - ", json_string_value(json_array_get(notes, i)));
+		for (size_t i = 0; i < json_array_size(warnings); i++) {
+			fprintf(out, "%swarning: ", markdown ? "- " : "  - ");
+			zc_compare_put_safe(out, json_string_value(json_array_get(warnings, i)));
+			fputc('\n', out);
+		}
+		for (size_t i = 0; i < json_array_size(notes); i++) {
+			fputs(markdown ? "- " : "  - ", out);
+			zc_compare_put_safe(out, json_string_value(json_array_get(notes, i)));
+			fputc('\n', out);
+		}
 	}
 	const json_t *s = json_object_get(cmp, "summary");
 	json_int_t r = json_integer_value(json_object_get(s, "regression"));
@@ -266,26 +358,31 @@ static void footer(FILE *out, const json_t *cmp, bool markdown)
 
 static void print_pair(FILE *out, const json_t *cmp, bool markdown)
 {
-	double alpha = json_number_value(json_object_get(cmp, "alpha"));
-	struct grid g = {.ncols = 7};
-	g.right[2] = g.right[3] = g.right[4] = g.right[5] = true;
+	struct grid g = {.ncols = 9};
+	g.right[1] = g.right[2] = g.right[4] = g.right[5] = g.right[6] = g.right[7] = true;
 	grid_row(&g);
-	static const char *const head[] = {"cell", "metric", "base", "new", "change", "p", "verdict"};
-	for (size_t c = 0; c < 7; c++)
+	static const char *const head[] = {"cell", "chunk",  "size",  "metric", "base",
+					   "new",  "change", "p adj", "verdict"};
+	for (size_t c = 0; c < 9; c++)
 		grid_set(&g, c, "%s", head[c]);
 	const json_t *cells = json_object_get(cmp, "cells");
 	const json_t *metrics = json_object_get(cmp, "metrics");
 	for (size_t k = 0; k < json_array_size(cells); k++) {
 		const json_t *cell = json_array_get(cells, k);
 		const char *label = json_string_value(json_object_get(cell, "label"));
+		char chunk[32], size[32];
+		zc_compare_bytes_text(json_object_get(cell, "chunk_bytes"), chunk, sizeof chunk);
+		zc_compare_bytes_text(json_object_get(cell, "size_bytes"), size, sizeof size);
 		if (!cell_complete(cell, 2)) {
 			char state[400];
 			bool reg;
 			cell_state_text(cell, state, sizeof state, markdown, &reg);
 			grid_row(&g);
 			grid_set(&g, 0, "%s", label);
-			grid_set(&g, 1, "-");
-			grid_set(&g, 6, "%s", state);
+			grid_set(&g, 1, "%s", chunk);
+			grid_set(&g, 2, "%s", size);
+			grid_set(&g, 3, "-");
+			grid_set(&g, 8, "%s", state);
 			continue;
 		}
 		for (size_t i = 0; i < json_array_size(metrics); i++) {
@@ -293,22 +390,22 @@ static void print_pair(FILE *out, const json_t *cmp, bool markdown)
 			const json_t *m = json_object_get(json_object_get(cell, "metrics"), name);
 			const json_t *values = json_object_get(m, "values");
 			const json_t *j = json_array_get(json_object_get(m, "vs_first"), 1);
-			char b[32], n[32], ch[32], v[400];
+			char b[32], n[32], ch[32], p[32], v[400];
 			value_text(json_array_get(values, 0), b, sizeof b);
 			value_text(json_array_get(values, 1), n, sizeof n);
 			change_text(j, ch, sizeof ch);
-			verdict_text(j, alpha, markdown, v, sizeof v);
+			p_text(j, p, sizeof p);
+			verdict_text(j, markdown, v, sizeof v);
 			grid_row(&g);
 			grid_set(&g, 0, "%s", i == 0 ? label : "");
-			grid_set(&g, 1, "%s", name);
-			grid_set(&g, 2, "%s", b);
-			grid_set(&g, 3, "%s", n);
-			grid_set(&g, 4, "%s", ch);
-			if (json_is_number(json_object_get(j, "p")))
-				grid_set(&g, 5, "%.2g", json_number_value(json_object_get(j, "p")));
-			else
-				grid_set(&g, 5, "-");
-			grid_set(&g, 6, "%s", v);
+			grid_set(&g, 1, "%s", i == 0 ? chunk : "");
+			grid_set(&g, 2, "%s", i == 0 ? size : "");
+			grid_set(&g, 3, "%s", name);
+			grid_set(&g, 4, "%s", b);
+			grid_set(&g, 5, "%s", n);
+			grid_set(&g, 6, "%s", ch);
+			grid_set(&g, 7, "%s", p);
+			grid_set(&g, 8, "%s", v);
 		}
 	}
 	if (markdown)
@@ -316,56 +413,70 @@ static void print_pair(FILE *out, const json_t *cmp, bool markdown)
 	else
 		grid_print_text(out, &g);
 	grid_free(&g);
+	fprintf(out, "\nchange: of the medians after the drift is removed (--format json: raw_change, reference); p "
+		     "adj: Benjamini-Hochberg adjusted.\n");
 }
 
 static void print_matrix(FILE *out, const json_t *cmp, bool markdown)
 {
 	const json_t *files = json_object_get(cmp, "files");
 	size_t nf = json_array_size(files);
-	struct grid g = {.ncols = 2 + nf};
-	for (size_t c = 2; c < g.ncols; c++)
+	struct grid g = {.ncols = 4 + nf};
+	g.right[1] = g.right[2] = true;
+	for (size_t c = 4; c < g.ncols; c++)
 		g.right[c] = true;
 	grid_row(&g);
 	grid_set(&g, 0, "cell");
-	grid_set(&g, 1, "metric");
+	grid_set(&g, 1, "chunk");
+	grid_set(&g, 2, "size");
+	grid_set(&g, 3, "metric");
 	for (size_t f = 0; f < nf; f++)
-		grid_set(&g, 2 + f, "%s", json_string_value(json_object_get(json_array_get(files, f), "label")));
+		grid_set(&g, 4 + f, "%s", json_string_value(json_object_get(json_array_get(files, f), "label")));
 	const json_t *cells = json_object_get(cmp, "cells");
 	const json_t *metrics = json_object_get(cmp, "metrics");
 	for (size_t k = 0; k < json_array_size(cells); k++) {
 		const json_t *cell = json_array_get(cells, k);
 		const json_t *st = json_object_get(cell, "status");
+		char chunk[32], size[32];
+		zc_compare_bytes_text(json_object_get(cell, "chunk_bytes"), chunk, sizeof chunk);
+		zc_compare_bytes_text(json_object_get(cell, "size_bytes"), size, sizeof size);
 		for (size_t i = 0; i < json_array_size(metrics); i++) {
 			const char *name = json_string_value(json_object_get(json_array_get(metrics, i), "name"));
 			const json_t *m = json_object_get(json_object_get(cell, "metrics"), name);
+			size_t ref = (size_t)json_integer_value(json_object_get(m, "reference"));
 			grid_row(&g);
 			grid_set(&g, 0, "%s", i == 0 ? json_string_value(json_object_get(cell, "label")) : "");
-			grid_set(&g, 1, "%s", name);
+			grid_set(&g, 1, "%s", i == 0 ? chunk : "");
+			grid_set(&g, 2, "%s", i == 0 ? size : "");
+			grid_set(&g, 3, "%s", name);
 			for (size_t f = 0; f < nf; f++) {
 				const char *s = json_string_value(json_array_get(st, f));
+				const json_t *val = json_array_get(json_object_get(m, "values"), f);
 				char t[64];
 				if (!s) {
-					grid_set(&g, 2 + f, "missing");
-				} else if (!json_string_value(json_array_get(st, 0))) {
-					grid_set(&g, 2 + f, "no base");
+					grid_set(&g, 4 + f, "missing");
+				} else if (!json_string_value(json_array_get(st, ref))) {
+					grid_set(&g, 4 + f, f < ref ? "n/a" : "no base");
 				} else if (strcmp(s, "ok") != 0) {
-					grid_set(&g, 2 + f, "%s", s);
-				} else if (f == 0) {
-					value_text(json_array_get(json_object_get(m, "values"), 0), t, sizeof t);
-					grid_set(&g, 2, "%s", t);
+					grid_set(&g, 4 + f, "%s", s);
+				} else if (f == ref) {
+					value_text(val, t, sizeof t);
+					grid_set(&g, 4 + f, "%s", t);
+				} else if (f < ref) {
+					/* A file before the count reference, without counters. */
+					grid_set(&g, 4 + f, "n/a");
 				} else {
 					const json_t *j = json_array_get(json_object_get(m, "vs_first"), f);
 					const char *v = json_string_value(json_object_get(j, "verdict"));
-					const json_t *val = json_array_get(json_object_get(m, "values"), f);
 					if ((!v || strcmp(v, "not_comparable") == 0) && json_is_object(val)) {
-						/* Measured here but not comparable with the first column. */
+						/* Measured here but not comparable with the reference column. */
 						value_text(val, t, sizeof t);
-						grid_set(&g, 2 + f, "[%s]", t);
+						grid_set(&g, 4 + f, "[%s]", t);
 					} else if (!v || strcmp(v, "not_comparable") == 0) {
-						grid_set(&g, 2 + f, "n/a");
+						grid_set(&g, 4 + f, "n/a");
 					} else {
 						change_text(j, t, sizeof t);
-						grid_set(&g, 2 + f, "%s%s", t, mark(j));
+						grid_set(&g, 4 + f, "%s%s", t, mark(j));
 					}
 				}
 			}
@@ -376,9 +487,9 @@ static void print_matrix(FILE *out, const json_t *cmp, bool markdown)
 	else
 		grid_print_text(out, &g);
 	grid_free(&g);
-	fprintf(out, "\nFirst column: the median; the others: the change of the median against it. R regression, "
-		     "I improvement, ? beyond the threshold but not significant, [x] a median that cannot be compared "
-		     "with the first column, n/a not comparable (--format json says why).\n");
+	fprintf(out, "\nFirst column: the median; the others: the change of the median against it (drift removed). "
+		     "R regression, I improvement, ? beyond the minimum effect but not significant, [x] a median that "
+		     "cannot be compared with the first column, n/a not comparable (--format json says why).\n");
 }
 
 static void print_regressions(FILE *out, const json_t *cmp, bool markdown)
@@ -390,15 +501,23 @@ static void print_regressions(FILE *out, const json_t *cmp, bool markdown)
 	for (size_t i = 0; i < json_array_size(regs); i++) {
 		const json_t *r = json_array_get(regs, i);
 		const char *metric = json_string_value(json_object_get(r, "metric"));
-		fprintf(out, "%s%s %s in %s", markdown ? "- " : "  - ", json_string_value(json_object_get(r, "cell")),
-			metric, json_string_value(json_object_get(r, "file")));
+		fputs(markdown ? "- " : "  - ", out);
+		zc_compare_put_safe(out, json_string_value(json_object_get(r, "cell")));
+		fprintf(out, " %s in ", metric);
+		zc_compare_put_safe(out, json_string_value(json_object_get(r, "file")));
 		if (strcmp(metric, "status") == 0) {
-			fprintf(out, ": failed: %s\n", json_string_value(json_object_get(r, "reason")));
+			fputs(": failed: ", out);
+			zc_compare_put_safe(out, json_string_value(json_object_get(r, "reason")));
+			fputc('\n', out);
 			continue;
 		}
 		char ch[32];
 		change_text(r, ch, sizeof ch);
-		fprintf(out, ": %s (p %.2g)\n", ch, json_number_value(json_object_get(r, "p")));
+		const json_t *q = json_object_get(r, "p_adjusted");
+		if (json_is_number(q))
+			fprintf(out, ": %s (p adj %.2g)\n", ch, json_number_value(q));
+		else
+			fprintf(out, ": %s (deterministic count)\n", ch);
 	}
 }
 

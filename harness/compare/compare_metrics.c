@@ -165,7 +165,7 @@ static double run_value(const json_t *run, const struct zc_metric *m)
 	return x < 0 ? -1 : x * GIB / bytes;
 }
 
-long zc_metric_samples(const json_t *cell, const struct zc_metric *m, double *out)
+long zc_metric_samples_indexed(const json_t *cell, const struct zc_metric *m, double *out, long *index)
 {
 	const json_t *runs = json_object_get(cell, "runs");
 	long n = 0;
@@ -176,7 +176,91 @@ long zc_metric_samples(const json_t *cell, const struct zc_metric *m, double *ou
 		double v = run_value(run, m);
 		if (v < 0)
 			return -1;
+		if (index) {
+			const json_t *ix = json_object_get(run, "index");
+			index[n] = json_is_integer(ix) ? (long)json_integer_value(ix) : -1;
+		}
 		out[n++] = v;
 	}
 	return n;
+}
+
+long zc_metric_samples(const json_t *cell, const struct zc_metric *m, double *out)
+{
+	return zc_metric_samples_indexed(cell, m, out, NULL);
+}
+
+/* Syscalls whose number per run follows timing rather than the transfer:
+ * io_uring_enter reaps whatever completed by then; the waits (futex, poll,
+ * select, epoll) return when something happened; clock_gettime and its kin
+ * are vDSO calls or real syscalls depending on the clock source (qemu's TCG
+ * makes the TSC unstable); sleeps and sched_yield are back-off; receives
+ * return what has arrived (MSG_ZEROCOPY's completions come in batches of
+ * any size); splice, tee and vmsplice loop on a pipe or socket that takes or
+ * gives what fits at that moment. */
+static const char *const timing_syscalls[] = {
+	"io_uring_enter",  "futex",	   "poll",	    "ppoll",	    "select", "pselect6",  "epoll_wait",
+	"epoll_pwait",	   "epoll_pwait2", "clock_gettime", "gettimeofday", "time",   "nanosleep", "clock_nanosleep",
+	"sched_yield",	   "recvmsg",	   "recvfrom",	    "recvmmsg",	    "splice", "tee",	   "vmsplice",
+	"restart_syscall",
+};
+
+const char *zc_timing_syscalls(void)
+{
+	return "io_uring_enter, futex, poll, ppoll, select, pselect6, epoll_wait, epoll_pwait, epoll_pwait2, "
+	       "clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep, sched_yield, recvmsg, recvfrom, "
+	       "recvmmsg, splice, tee, vmsplice, restart_syscall";
+}
+
+bool zc_metric_is_bytes(const struct zc_metric *m)
+{
+	return m->src == ZC_SRC_TO_USER || m->src == ZC_SRC_FROM_USER || m->src == ZC_SRC_IN_KERNEL;
+}
+
+/* splice and its kin between two regular files go through a pipe only the
+ * subject uses: it drains what it filled, so the count is fixed. */
+static bool file_to_file(const char *workload)
+{
+	return workload && strcmp(workload, "file-file") == 0;
+}
+
+bool zc_metric_timing_dependent(const struct zc_metric *m, const json_t *cell, char *why, size_t why_len)
+{
+	if (why_len)
+		why[0] = 0;
+	if (m->kind == ZC_METRIC_TIMING || zc_metric_is_bytes(m))
+		return false;
+	if (m->src == ZC_SRC_CSW) {
+		snprintf(why, why_len, "the scheduler decides context switches");
+		return true;
+	}
+	if (m->src == ZC_SRC_PERF) {
+		snprintf(why, why_len, "perf counts include interrupts, retries and waits");
+		return true;
+	}
+	if (m->src != ZC_SRC_SYSCALLS)
+		return false;
+	const char *workload = json_string_value(json_object_get(cell, "workload"));
+	/* The source end: a pipe or a socket gives what has arrived. */
+	if (workload && (strncmp(workload, "pipe-", 5) == 0 || strncmp(workload, "tcp-", 4) == 0 ||
+			 strncmp(workload, "unix-", 5) == 0)) {
+		snprintf(why, why_len, "the subject reads from a pipe or socket (%s)", workload);
+		return true;
+	}
+	const json_t *runs = json_object_get(cell, "runs");
+	for (size_t i = 0; i < json_array_size(runs); i++) {
+		const json_t *sc = json_object_get(json_object_get(json_array_get(runs, i), "counters"), "syscalls");
+		for (size_t k = 0; k < sizeof timing_syscalls / sizeof timing_syscalls[0]; k++) {
+			const json_t *v = json_object_get(sc, timing_syscalls[k]);
+			if (!json_is_number(v) || json_number_value(v) <= 0)
+				continue;
+			if (file_to_file(workload) &&
+			    (!strcmp(timing_syscalls[k], "splice") || !strcmp(timing_syscalls[k], "tee") ||
+			     !strcmp(timing_syscalls[k], "vmsplice")))
+				continue;
+			snprintf(why, why_len, "%s calls depend on timing", timing_syscalls[k]);
+			return true;
+		}
+	}
+	return false;
 }

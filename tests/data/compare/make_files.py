@@ -168,3 +168,77 @@ with open(os.path.join(OUT, "malformed.json"), "w") as f:
 write("not_zcbench.json", {"schema": "other/1", "results": []})
 write("no_results.json", {"schema": "zcbench/1", "host": {"kernel_release": "x"}})
 write("bad_cell.json", {"schema": "zcbench/1", "results": [{"strategy": "readwrite", "params": {}}]})
+
+# ---- the gate (issue 11): drift, a slow machine, counts that depend on timing, hostile strings ----
+
+def calibrated(d, bps):
+    d = copy.deepcopy(d)
+    d["host"]["calibration"] = {"measured_at": "2025-01-01T00:00:00Z",
+                                "memcpy": {"buffer_bytes": 67108864, "trials": 7, "median_ns": 3355443,
+                                           "bps": bps, "best_bps": bps * 1.1}}
+    return d
+
+def slower(d, factor, only=None, metrics=("elapsed_ns", "user_ns", "sys_ns")):
+    """Every measured run (of cell index `only`, or all) takes `factor` times as long."""
+    d = copy.deepcopy(d)
+    for i, c in enumerate(d["results"]):
+        if only is not None and i != only:
+            continue
+        for r in c["runs"]:
+            if r["warmup"]:
+                continue
+            for k in metrics:
+                r[k] = int(round(r[k] * factor))
+    return d
+
+# base_cal.json: base with a memcpy calibration of 20 GB/s, as `zcbench all` writes.
+base_cal = calibrated(base, 20e9)
+write("base_cal.json", base_cal)
+
+# drift.json: the same code on a machine 25% slower (memcpy and every timing):
+# nothing regresses once the drift is removed; raw (--drift none), every
+# timing does.
+drift = calibrated(slower(base, 1.25), 16e9)
+drift["host"]["kernel_release"] = "6.1.0-drift"
+write("drift.json", drift)
+
+# slow30.json: sendfile/file-tcp's runs take 30% longer, nothing else moved.
+s30 = slower(base_cal, 1.3, only=1, metrics=("elapsed_ns",))
+s30["host"]["kernel_release"] = "6.1.0-slow30"
+write("slow30.json", s30)
+
+# hog.json: a CPU hog on the subject's CPU: memcpy at half speed and every
+# run twice as long: "machine slower: timing not comparable".
+hog = calibrated(slower(base, 2.0), 10e9)
+hog["host"]["kernel_release"] = "6.1.0-hog"
+hog["warnings"] = [{"code": "busy-machine", "message": "load average 2.0 on 2 CPUs at the start"}]
+write("hog.json", hog)
+# hog_nocal.json: the same without a calibration: the baseline's own slowdown tells.
+hog_nc = slower(base, 2.0)
+hog_nc["host"]["kernel_release"] = "6.1.0-hog-nocal"
+write("hog_nocal.json", hog_nc)
+
+# Counts that depend on timing: io_uring_enter 11 against 13 per run (no
+# regression: below --min-count-diff and timing-dependent), 2048 against 4096
+# (a regression under the Poisson floor); context switches 10 against 14.
+P_U = params(chunk=131072, drain="trunc")
+def uring(kernel, enter_small, enter_big, csw):
+    def s(enter):
+        rs = series(rep(4.0), rep(10), rep(40), rep(enter + 1), rep(csw), rep(0), rep(0), rep(0), rep(B))
+        for r in rs:
+            if not r["warmup"]:
+                r["counters"]["syscalls"] = {"io_uring_enter": enter, "lseek": 1}
+        return rs
+    return doc(kernel, [cell("io_uring", "file-tcp", P_U, s(enter_small), sees=False),
+                        cell("io_uring", "file-file", params(chunk=131072, dest="overwrite"), s(enter_big),
+                             sees=False)])
+write("uring_base.json", uring("6.1.0-uring", 11, 2048, 10))
+write("uring_new.json", uring("6.12.0-uring", 13, 4096, 14))
+
+# ansi.json: strings with an ANSI escape, a newline and a C1 control (CSI).
+an = copy.deepcopy(base)
+an["host"]["kernel_release"] = "6.1.0-\u001b[2J\u001b[31mred"
+an["results"][4]["status"] = "failed"
+an["results"][4]["reason"] = "bad\nforged row\u009b31m"
+an["results"].append(cell("evil\u001b]0;title\u0007", "file-tcp", P_A, base["results"][0]["runs"]))
+write("ansi.json", an)
