@@ -4,10 +4,12 @@
  * emulation, deterministic counts, malformed input; exit codes, which cells
  * regress, and the exact messages. */
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -479,6 +481,320 @@ static void test_real_files(void)
 		fprintf(stderr, "could not remove %s\n", dir);
 }
 
+/* ---- the gate (issue 11) ---- */
+
+static char tmpdir[64];
+
+/* Write doc to tmpdir/name; returns the path (static storage per call site). */
+static void write_doc(json_t *doc, const char *name, char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s", tmpdir, name);
+	CHECK(json_dump_file(doc, path, 0) == 0);
+}
+
+static json_t *load_data(const char *name)
+{
+	char p[600];
+	snprintf(p, sizeof p, "%s/%s", data, name);
+	json_error_t e;
+	json_t *d = json_load_file(p, 0, &e);
+	if (!d) {
+		fprintf(stderr, "%s: %s\n", p, e.text);
+		check_failures++;
+		return json_object();
+	}
+	return d;
+}
+
+/* A real slowdown is caught: each cell in turn with every measured run
+ * taking 30% longer (the baseline readwrite's cells too, judged against the
+ * memcpy calibration) is a throughput regression, and the only one. */
+static void test_slow30_every_cell(void)
+{
+	json_t *base = load_data("base_cal.json");
+	size_t n = json_array_size(json_object_get(base, "results"));
+	CHECK_EQ_U64(n, 6);
+	for (size_t i = 0; i < n; i++) {
+		json_t *d = json_deep_copy(base);
+		json_t *runs = json_object_get(json_array_get(json_object_get(d, "results"), i), "runs");
+		for (size_t k = 0; k < json_array_size(runs); k++) {
+			json_t *r = json_array_get(runs, k);
+			if (json_is_true(json_object_get(r, "warmup")))
+				continue;
+			json_int_t ns = json_integer_value(json_object_get(r, "elapsed_ns"));
+			json_object_set_new(r, "elapsed_ns", json_integer(ns * 13 / 10));
+		}
+		char path[128];
+		write_doc(d, "slow.json", path, sizeof path);
+		json_decref(d);
+		CHECK(COMPARE("base_cal.json", path, "--fail-on-regression", "--format", "json") == 1);
+		json_t *cmp = parse_out();
+		const json_t *regs = json_object_get(cmp, "regressions");
+		const char *label =
+			json_string_value(json_object_get(json_array_get(json_object_get(cmp, "cells"), i), "label"));
+		CHECK_EQ_U64(json_array_size(regs), 1);
+		expect_str("slow cell", json_string_value(json_object_get(json_array_get(regs, 0), "cell")), label);
+		expect_str("slow metric", json_string_value(json_object_get(json_array_get(regs, 0), "metric")),
+			   "throughput");
+		CHECK_NEAR(json_number_value(json_object_get(json_array_get(regs, 0), "change")), 1 / 1.3 - 1, 0.01);
+		json_decref(cmp);
+	}
+	json_decref(base);
+	/* The same with slow30.json (sendfile/file-tcp): judged against the
+	 * baseline's same round; a minimum effect of 30% lets it pass. */
+	CHECK(COMPARE("base_cal.json", "slow30.json", "--fail-on-regression", "--format", "json") == 1);
+	json_t *cmp = parse_out();
+	expect_verdict(cmp, "sendfile/file-tcp", "throughput", 1, "regression");
+	expect_str("method",
+		   json_string_value(json_object_get(
+			   json_object_get(judged(cmp, "sendfile/file-tcp", "throughput", 1), "reference"), "method")),
+		   "baseline");
+	json_decref(cmp);
+	CHECK(COMPARE("base_cal.json", "slow30.json", "--fail-on-regression", "--threshold", "30%") == 0);
+	EXPECT_LINE(r.out,
+		    "Summary: 0 regressions, 0 improvements, 42 unchanged, 0 not significant, 0 not comparable; 0 "
+		    "cells not compared (missing, failed or skipped)");
+}
+
+/* The same code on a machine 25% slower (memcpy and every timing): nothing
+ * regresses once the drift is removed, by either reference; raw, every
+ * timing does. */
+static void test_drift(void)
+{
+	CHECK(COMPARE("base_cal.json", "drift.json", "--fail-on-regression", "--format", "json") == 0);
+	json_t *cmp = parse_out();
+	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 0);
+	const json_t *j = judged(cmp, "sendfile/file-tcp", "throughput", 1);
+	expect_verdict(cmp, "sendfile/file-tcp", "throughput", 1, "unchanged");
+	CHECK_NEAR(json_number_value(json_object_get(j, "change")), 0, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(j, "raw_change")), -0.2, 1e-6);
+	expect_str("reference", json_string_value(json_object_get(json_object_get(j, "reference"), "method")),
+		   "baseline");
+	/* The baseline's own cells: against memcpy (0.8 of the base's speed). */
+	j = judged(cmp, "readwrite/file-tcp", "throughput", 1);
+	expect_str("reference", json_string_value(json_object_get(json_object_get(j, "reference"), "method")),
+		   "memcpy");
+	CHECK_NEAR(json_number_value(json_object_get(json_object_get(j, "reference"), "speed")), 0.8, 1e-12);
+	CHECK_NEAR(json_number_value(json_object_get(j, "change")), 0, 1e-6);
+	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(cmp, "files"), 1), "timing_comparable")));
+	json_decref(cmp);
+	CHECK(COMPARE("base_cal.json", "drift.json", "--fail-on-regression", "--drift", "memcpy") == 0);
+	CHECK(COMPARE("base_cal.json", "drift.json", "--fail-on-regression", "--drift", "none", "--format", "json") ==
+	      1);
+	cmp = parse_out();
+	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 12); /* 6 throughput, 6 CPU */
+	json_decref(cmp);
+}
+
+/* A CPU hog during the new run: the file says so (memcpy at half speed, a
+ * busy-machine warning), and timing is "not comparable", not 12 regressions. */
+static void test_machine_slower(void)
+{
+	CHECK(COMPARE("base_cal.json", "hog.json", "--fail-on-regression") == 0);
+	expect_str("hog stderr", r.err,
+		   "zcbench compare: warning: new (6.1.0-hog) warns that the machine was busy or unsteady "
+		   "(busy-machine): timing may not be comparable\n"
+		   "zcbench compare: warning: new (6.1.0-hog): machine slower: timing not comparable (memcpy 20.0 GB/s "
+		   "in base, 10.0 GB/s in new; --max-drift 1.5)\n");
+	EXPECT_LINE(r.out,
+		    "readwrite/file-tcp                        32K  256M  throughput                    4G      2G  "
+		    "     -      -  not comparable (machine slower: timing not comparable)");
+	EXPECT_LINE(r.out,
+		    "                                                     syscalls_per_gib          65.55k  65.55k  "
+		    " +0.0%      -  unchanged");
+	CHECK(COMPARE("base_cal.json", "hog.json", "--format", "json") == 0);
+	json_t *cmp = parse_out();
+	CHECK(json_is_false(json_object_get(json_array_get(json_object_get(cmp, "files"), 1), "timing_comparable")));
+	CHECK_NEAR(json_number_value(json_object_get(json_array_get(json_object_get(cmp, "files"), 1), "speed")), 0.5,
+		   1e-12);
+	json_decref(cmp);
+	/* Without a calibration, the baseline strategy's own slowdown tells. */
+	CHECK(COMPARE("base.json", "hog_nocal.json", "--fail-on-regression") == 0);
+	expect_str("hog_nocal stderr", r.err,
+		   "zcbench compare: warning: new (6.1.0-hog-nocal): machine slower: timing not comparable (no memcpy "
+		   "calibration; the baseline readwrite's throughput moved 0.50x, median of 3 cells; --max-drift "
+		   "1.5)\n");
+	/* A looser --max-drift judges them: the baseline's rounds cancel the
+	 * slowdown for the others, the baseline's own cells regress (raw). */
+	CHECK(COMPARE("base.json", "hog_nocal.json", "--max-drift", "3", "--format", "json") == 0);
+	cmp = parse_out();
+	expect_verdict(cmp, "readwrite/file-tcp", "throughput", 1, "regression");
+	json_decref(cmp);
+}
+
+/* Counts that depend on timing: io_uring_enter 11 against 13 per run is not
+ * a regression (below --min-count-diff; and even without that minimum, the
+ * Poisson floor finds nothing); 2048 against 4096 is. */
+static void test_timing_counts(void)
+{
+	CHECK(COMPARE("uring_base.json", "uring_new.json", "--format", "json", "--fail-on-regression") == 1);
+	json_t *cmp = parse_out();
+	const json_t *j = judged(cmp, "io_uring/file-tcp", "syscalls_per_gib", 1);
+	expect_verdict(cmp, "io_uring/file-tcp", "syscalls_per_gib", 1, "unchanged");
+	CHECK(json_is_true(json_object_get(j, "timing_dependent")));
+	CHECK(json_is_false(json_object_get(j, "deterministic")));
+	CHECK(json_is_true(json_object_get(j, "below_min_count_diff")));
+	CHECK_NEAR(json_number_value(json_object_get(j, "diff_per_run")), 2, 1e-9);
+	expect_str("why", json_string_value(json_object_get(j, "timing_dependent_why")),
+		   "io_uring_enter calls depend on timing");
+	j = judged(cmp, "io_uring/file-file", "syscalls_per_gib", 1);
+	expect_verdict(cmp, "io_uring/file-file", "syscalls_per_gib", 1, "regression");
+	expect_str("test", json_string_value(json_object_get(j, "test")), "welch-poisson-floor");
+	/* Context switches 10 -> 14: timing-dependent, below the minimum. */
+	expect_verdict(cmp, "io_uring/file-tcp", "context_switches_per_gib", 1, "unchanged");
+	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 1);
+	json_decref(cmp);
+	CHECK(COMPARE("uring_base.json", "uring_new.json", "--format", "json", "--min-count-diff", "0") == 0);
+	cmp = parse_out();
+	expect_verdict(cmp, "io_uring/file-tcp", "syscalls_per_gib", 1, "not_significant");
+	expect_verdict(cmp, "io_uring/file-tcp", "context_switches_per_gib", 1, "not_significant");
+	json_decref(cmp);
+	/* A deterministic count below the minimum: splice/file-file's syscalls
+	 * 2048 -> 1024 per GiB are 256 per 256 MiB run: judged; with a
+	 * minimum of 300 per run, unchanged. */
+	CHECK(COMPARE("base.json", "new.json", "--format", "json", "--min-count-diff", "300") == 0);
+	cmp = parse_out();
+	expect_verdict(cmp, "splice/file-file", "syscalls_per_gib", 1, "unchanged");
+	json_decref(cmp);
+}
+
+/* Benjamini-Hochberg over the column's tests, exact: Welch's p of the
+ * constructed cells has a closed form (Student's t with 2 and 4 degrees of
+ * freedom); the third cell does not move, so it is no test (m = 2).
+ * Reference: R's p.adjust(p, "BH") gives min(1, p * m / rank), made
+ * monotone from the largest p down. */
+static void test_multiplicity(void)
+{
+	CHECK(COMPARE("multi_base.json", "multi_new.json", "--metric", "syscalls_per_gib", "--format", "json") == 0);
+	json_t *cmp = parse_out();
+	double p1 = 1 - sqrt(6.0 / 7);
+	double t2 = 13.5, u = sqrt(t2) / sqrt(1 + t2 / 4);
+	double p2 = 1 - 0.75 * u * (1 - t2 / (12 * (1 + t2 / 4)));
+	const char *c1 = "sendfile/file-file chunk_bytes=1048576", *c2 = "sendfile/file-file chunk_bytes=2097152",
+		   *c3 = "sendfile/file-file chunk_bytes=3145728";
+	CHECK_NEAR(json_number_value(json_object_get(judged(cmp, c1, "syscalls_per_gib", 1), "p")), p1, 1e-12);
+	CHECK_NEAR(json_number_value(json_object_get(judged(cmp, c2, "syscalls_per_gib", 1), "p")), p2, 1e-12);
+	CHECK_EQ_U64(json_integer_value(json_array_get(json_object_get(cmp, "tests"), 1)), 2);
+	/* Ranks: p2 first (x 2/1), p1 second (x 2/2). */
+	CHECK_NEAR(json_number_value(json_object_get(judged(cmp, c2, "syscalls_per_gib", 1), "p_adjusted")), 2 * p2,
+		   1e-12);
+	CHECK_NEAR(json_number_value(json_object_get(judged(cmp, c1, "syscalls_per_gib", 1), "p_adjusted")), p1, 1e-12);
+	expect_verdict(cmp, c2, "syscalls_per_gib", 1, "regression"); /* 0.0426 <= 0.05 */
+	expect_verdict(cmp, c1, "syscalls_per_gib", 1, "not_significant");
+	expect_verdict(cmp, c3, "syscalls_per_gib", 1, "unchanged");
+	json_decref(cmp);
+	/* alpha 0.04: the adjusted 0.0426 no longer passes, the raw 0.0213 would. */
+	CHECK(COMPARE("multi_base.json", "multi_new.json", "--metric", "syscalls_per_gib", "--alpha", "0.04",
+		      "--format", "json") == 0);
+	cmp = parse_out();
+	expect_verdict(cmp, c2, "syscalls_per_gib", 1, "not_significant");
+	json_decref(cmp);
+}
+
+/* Only regular files are read: a FIFO (which would block forever), a
+ * device and a directory are one line and exit 2. */
+static void test_not_regular(void)
+{
+	char fifo[128], want[300];
+	snprintf(fifo, sizeof fifo, "%s/fifo.json", tmpdir);
+	CHECK(mkfifo(fifo, 0600) == 0);
+	snprintf(want, sizeof want, "zcbench: %s is not a regular file (a FIFO)", fifo);
+	EXPECT_USAGE(want, "base.json", fifo);
+	EXPECT_USAGE("zcbench: /dev/null is not a regular file (a character device)", "/dev/null", "base.json");
+	snprintf(want, sizeof want, "zcbench: %s is not a regular file (a directory)", tmpdir);
+	EXPECT_USAGE(want, "base.json", tmpdir);
+	unlink(fifo);
+}
+
+/* Control characters from result files never reach the terminal raw. */
+static void test_control_chars(void)
+{
+	CHECK(COMPARE("base.json", "ansi.json") == 0);
+	CHECK(strchr(r.out, '\033') == NULL && strchr(r.out, '\007') == NULL && strstr(r.out, "\xc2\x9b") == NULL);
+	CHECK(strstr(r.out, "forged row\n") == NULL);
+	char line[700];
+	snprintf(line, sizeof line, "new   6.1.0-\\x1b[2J\\x1b[31mred  %s/ansi.json  (zcbench/1)", data);
+	EXPECT_LINE(r.out, line);
+	EXPECT_LINE(r.out,
+		    "evil\\x1b]0;title\\x07/file-tcp             32K  256M  -                                      "
+		    "                  only in new");
+	CHECK(strstr(r.out, "failed: bad\\x0aforged row\\u009b31m\n") != NULL);
+	CHECK(COMPARE("base.json", "ansi.json", "--format", "markdown") == 0);
+	CHECK(strchr(r.out, '\033') == NULL);
+	/* JSON escapes by itself. */
+	CHECK(COMPARE("base.json", "ansi.json", "--format", "json") == 0);
+	CHECK(strchr(r.out, '\033') == NULL);
+}
+
+/* Many cells: matched by hash (O(n)). 20,000 cells, the second file in the
+ * reverse order with one cell slower; correctness only, no timing. */
+static void test_many_cells(void)
+{
+	const size_t n = 20000;
+	char path[2][128];
+	for (int f = 0; f < 2; f++) {
+		snprintf(path[f], sizeof path[f], "%s/many%d.json", tmpdir, f);
+		FILE *o = fopen(path[f], "w");
+		CHECK(o != NULL);
+		if (!o)
+			return;
+		fprintf(o, "{\"schema\":\"zcbench/1\",\"host\":{\"kernel_release\":\"k%d\"},\"results\":[", f);
+		for (size_t q = 0; q < n; q++) {
+			size_t i = f ? n - 1 - q : q;
+			fprintf(o,
+				"%s{\"strategy\":\"s%zu\",\"workload\":\"w\",\"params\":{\"chunk_bytes\":%zu},\"runs\":"
+				"[",
+				q ? "," : "", i % 7, 4096 * (i / 7 + 1));
+			for (int k = 0; k < 5; k++)
+				fprintf(o, "%s{\"index\":%d,\"bytes\":1048576,\"elapsed_ns\":%d}", k ? "," : "", k,
+					(f && i == 12345 ? 200000 : 100000) + 1000 * k);
+			fputs("]}", o);
+		}
+		fputs("]}\n", o);
+		CHECK(fclose(o) == 0);
+	}
+	char out[160], cmd[700];
+	snprintf(out, sizeof out, "%s/many.out", tmpdir);
+	snprintf(cmd, sizeof cmd, "'%s' compare '%s' '%s' --metric throughput --format json >'%s'", bin, path[0],
+		 path[1], out);
+	CHECK(system(cmd) == 0);
+	json_error_t e;
+	json_t *cmp = json_load_file(out, 0, &e);
+	CHECK(cmp != NULL);
+	const json_t *sum = json_object_get(cmp, "summary");
+	CHECK_EQ_U64(json_integer_value(json_object_get(sum, "cells")), n);
+	CHECK_EQ_U64(json_integer_value(json_object_get(sum, "cells_not_compared")), 0);
+	CHECK_EQ_U64(json_integer_value(json_object_get(sum, "regression")), 1);
+	CHECK_EQ_U64(json_integer_value(json_object_get(sum, "unchanged")), n - 1);
+	const json_t *reg = json_array_get(json_object_get(cmp, "regressions"), 0);
+	char label[64];
+	snprintf(label, sizeof label, "s%d/w chunk_bytes=%d", 12345 % 7, 4096 * (12345 / 7 + 1));
+	expect_str("many: the slow cell", json_string_value(json_object_get(reg, "cell")), label);
+	json_decref(cmp);
+}
+
+/* A base without counters does not hide the count columns: the files after
+ * it are compared with the first that has counters, and the output says so. */
+static void test_base_without_counters(void)
+{
+	CHECK(COMPARE("nocounters.json", "base.json", "third.json", "--metric", "throughput,syscalls_per_gib",
+		      "--format", "json") == 0);
+	json_t *cmp = parse_out();
+	CHECK_EQ_U64(json_integer_value(json_object_get(cmp, "count_reference")), 1);
+	expect_verdict(cmp, "readwrite/file-tcp", "syscalls_per_gib", 2, "regression");
+	CHECK(json_is_null(judged(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1)));
+	expect_str("note", json_string_value(json_array_get(json_object_get(cmp, "notes"), 0)),
+		   "base (6.1.0-nocounters) has no probe counters (not root: CAP_BPF and CAP_PERFMON needed): count "
+		   "metrics "
+		   "compare the files after it with the first that has them instead");
+	json_decref(cmp);
+	CHECK(COMPARE("nocounters.json", "base.json", "third.json", "--metric", "throughput,syscalls_per_gib") == 0);
+	EXPECT_LINE(r.out, "  - count metrics: every file is compared with 6.1.0-base, the first with probe counters");
+	EXPECT_LINE(r.out,
+		    "                                                     syscalls_per_gib               n/a      "
+		    "65.55k      +10.0% R");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -496,5 +812,23 @@ int main(int argc, char **argv)
 	test_matrix();
 	test_bad_input();
 	test_real_files();
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/zc-compare-gate-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_slow30_every_cell();
+	test_drift();
+	test_machine_slower();
+	test_timing_counts();
+	test_multiplicity();
+	test_not_regular();
+	test_control_chars();
+	test_many_cells();
+	test_base_without_counters();
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
 	CHECK_DONE();
 }

@@ -242,3 +242,26 @@ an["results"][4]["status"] = "failed"
 an["results"][4]["reason"] = "bad\nforged row\u009b31m"
 an["results"].append(cell("evil\u001b]0;title\u0007", "file-tcp", P_A, base["results"][0]["runs"]))
 write("ansi.json", an)
+
+# multi_base.json / multi_new.json: three cells of three runs, 1 GiB each (so
+# per GiB is per run), `read` calls that vary from run to run (so a t-test,
+# not the exact rule), chosen so that Welch's p has a closed form:
+#   cell 1: 1000,1000,1000 against 1100,1200,1300: t^2 = 12, df = 2, p = 1 - sqrt(6/7)
+#   cell 2: 1000,1100,1200 against 1300,1400,1500: t^2 = 13.5, df = 4 (closed form in test_compare.c)
+#   cell 3: 1000,1100,1200 against the same: t = 0, p = 1
+GIB = 1073741824
+def multi(kernel, calls):
+    cells = []
+    for i, cs in enumerate(calls):
+        runs = []
+        for k, n in enumerate(cs):
+            r = run(k, False, 4.0, 10, 10, n, 1, 0, 0, 0, GIB)
+            r["bytes"] = GIB
+            r["elapsed_ns"] = GIB // 4
+            r["counters"]["syscalls"] = {"read": n}
+            runs.append(r)
+        cells.append(cell("sendfile", "file-file", params(size=GIB, chunk=1048576 * (i + 1), dest="overwrite"),
+                          runs, sees=False))
+    return doc(kernel, cells)
+write("multi_base.json", multi("6.1.0-multi", [[1000, 1000, 1000], [1000, 1100, 1200], [1000, 1100, 1200]]))
+write("multi_new.json", multi("6.12.0-multi", [[1100, 1200, 1300], [1300, 1400, 1500], [1000, 1100, 1200]]))
