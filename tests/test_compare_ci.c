@@ -427,6 +427,44 @@ static void test_workflow(void)
 	EXPECT_IN(all, "uses: actions/cache/restore@");
 }
 
+/* ci/bench-gate-noise.sh's plumbing, with a stand-in for `zcbench all`
+ * that writes base_cal.json, then drift.json, then slow30.json: pair 0 is
+ * drift only (no regression), pair 1 a 30% slower cell (a regression). The
+ * real benchmark runs on a quiet machine (README). */
+static void test_gate_noise(void)
+{
+	char script[512], stub[160], out[160], state[160];
+	path(script, sizeof script, "%s/ci/bench-gate-noise.sh", src);
+	path(stub, sizeof stub, "%s/stub-zcbench", tmp);
+	path(out, sizeof out, "%s/noise", tmp);
+	path(state, sizeof state, "%s/stub-count", tmp);
+	FILE *f = fopen(stub, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fprintf(f,
+		"#!/bin/bash\n"
+		"if [[ $1 == all ]]; then\n"
+		"  n=$(cat '%s' 2>/dev/null || echo 0); echo $((n + 1)) >'%s'\n"
+		"  files=(base_cal drift slow30)\n"
+		"  cp '%s/tests/data/compare/'${files[n]}.json \"$3/zcbench-$n.json\"; exit 0\n"
+		"fi\n"
+		"exec '%s' \"$@\"\n",
+		state, state, src, bin);
+	CHECK(fclose(f) == 0);
+	CHECK(chmod(stub, 0755) == 0);
+	CHECK(RUN("/bin/bash", script, "--bin", stub, "--out-dir", out, "2") == 1);
+	EXPECT_IN(r.out,
+		  "bench-gate-noise: 1 of 2 pairs of identical runs report a regression (goal: at most 1 in 10)");
+	EXPECT_IN(r.out, "0      0            0            42         0                0              compared");
+	EXPECT_IN(r.out, "1      1            0            41         0                0              compared");
+	/* Bad usage. */
+	CHECK(RUN("/bin/bash", script, "--bin", stub, "zero") == 2);
+	EXPECT_IN(r.err, "usage: ci/bench-gate-noise.sh");
+	CHECK(RUN("/bin/bash", script, "--bin", stub, "--out-dir", out, "1") == 2);
+	EXPECT_IN(r.err, "exists; give a new directory");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -449,6 +487,7 @@ int main(int argc, char **argv)
 	test_kernels_compare_only();
 	test_kernels_signal();
 	test_workflow();
+	test_gate_noise();
 	sh("rm -rf '%s'", tmp);
 	CHECK_DONE();
 }
