@@ -14,7 +14,7 @@ fi
 cmp=$1 prefix=$2
 command -v gnuplot >/dev/null || { echo "kernels-plot: gnuplot is missing (ci/setup.sh installs it)" >&2; exit 2; }
 command -v jq >/dev/null || { echo "kernels-plot: jq is missing (ci/setup.sh installs it)" >&2; exit 2; }
-jq -e '.schema == "zcbench-compare/1"' "$cmp" >/dev/null 2>&1 ||
+jq -e '.schema | IN("zcbench-compare/1", "zcbench-compare/2")' "$cmp" >/dev/null 2>&1 ||
   { echo "kernels-plot: $cmp is not the JSON of zcbench compare" >&2; exit 2; }
 
 tmp=$(mktemp -d)

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define ZC_COMPARE_SCHEMA    "zcbench-compare/1"
+#define ZC_COMPARE_SCHEMA    "zcbench-compare/2"
 #define ZC_COMPARE_MAX_FILES 32
 #define ZC_COMPARE_MIN_RUNS  2 /* per side, or the cell is not compared */
 #define ZC_COMPARE_WARN_RUNS 5 /* fewer measured runs than this: a warning */
