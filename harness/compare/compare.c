@@ -923,8 +923,16 @@ static void host_differences(const struct zc_cmp_file *files, size_t nfiles, jso
 	}
 }
 
-json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct zc_cmp_opts *o)
+json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct zc_cmp_opts *opts)
 {
+	/* Callers that filled the options before the gate's fields existed
+	 * (zeroed) get their defaults, not a max drift of 0. */
+	struct zc_cmp_opts oo = *opts;
+	if (!oo.baseline[0])
+		snprintf(oo.baseline, sizeof oo.baseline, "%s", ZC_COMPARE_BASELINE);
+	if (!(oo.max_drift >= 1))
+		oo.max_drift = ZC_COMPARE_MAX_DRIFT;
+	const struct zc_cmp_opts *o = &oo;
 	json_t *out = json_object();
 	json_t *notes = json_array(), *warnings = json_array();
 	json_object_set_new(out, "schema", json_string(ZC_COMPARE_SCHEMA));

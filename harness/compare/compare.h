@@ -123,7 +123,9 @@ struct zc_cmp_opts {
 #define ZC_COMPARE_MAX_DRIFT	  1.5
 #define ZC_COMPARE_BASELINE	  "readwrite"
 
-/* The defaults above into o (metrics: the default set). */
+/* The defaults above into o (metrics: the default set). Options left zero
+ * get these defaults for baseline and max_drift; min_count_diff 0 means no
+ * minimum. */
 void zc_cmp_opts_defaults(struct zc_cmp_opts *o);
 
 /* Build the comparison of files[0] (the base) with each other file. New
