@@ -417,6 +417,7 @@ struct ctx {
 	bool *timing_off; /* per file: machine speed changed beyond --max-drift */
 	char (*timing_why)[256];
 	const struct entry **ref; /* [k * nfiles + f]: the same-round reference, memoised */
+	json_t *nc_cache;	  /* reason -> shared not_comparable judgement */
 	bool *ref_done;
 	json_t **j;	/* [(k * nmetrics + i) * nfiles + f]: the judgement */
 	double *p;	/* the same index: raw p, NAN when no test entered the family */
@@ -442,9 +443,17 @@ static void side_of(const double *v, long n, struct side *s)
 			s->zero_var = false;
 }
 
-static json_t *not_comparable(const char *why)
+/* A not_comparable judgement. They are never changed once made, and a
+ * count-free file has one per cell and count metric: one shared object per
+ * reason (JSON values are reference-counted) keeps 100,000 cells small. */
+static json_t *not_comparable(json_t *cache, const char *why)
 {
-	return json_pack("{s:s,s:s}", "verdict", "not_comparable", "reason", why);
+	json_t *j = json_object_get(cache, why);
+	if (!j) {
+		j = json_pack("{s:s,s:s}", "verdict", "not_comparable", "reason", why);
+		json_object_set_new(cache, why, j);
+	}
+	return json_incref(j);
 }
 
 /* The baseline strategy's cell to pair entry k with: the same workload,
@@ -630,9 +639,9 @@ static json_t *judge(struct ctx *c, size_t k, size_t i, size_t f)
 			snprintf(why, sizeof why, "%s in %s", status_of(bc), bn);
 		else
 			snprintf(why, sizeof why, "%s in new", status_of(xc));
-		j = not_comparable(why);
+		j = not_comparable(c->nc_cache, why);
 	} else if (m->kind == ZC_METRIC_TIMING && c->timing_off[f]) {
-		j = not_comparable(c->timing_why[f]);
+		j = not_comparable(c->nc_cache, c->timing_why[f]);
 	} else {
 		double *b = c->buf[0], *x = c->buf[1];
 		json_t *ref = json_object();
@@ -659,14 +668,14 @@ static json_t *judge(struct ctx *c, size_t k, size_t i, size_t f)
 		side_of(b, nb, &sb);
 		side_of(x, nx, &sx);
 		if (nb < 0 || nx < 0) {
-			j = not_comparable(nb < 0 && nx < 0 ? "unavailable in both"
-					   : nb < 0	    ? "unavailable in base"
-							    : "unavailable in new");
+			j = not_comparable(c->nc_cache, nb < 0 && nx < 0 ? "unavailable in both"
+							: nb < 0	 ? "unavailable in base"
+									 : "unavailable in new");
 			json_decref(ref);
 		} else if (nb < ZC_COMPARE_MIN_RUNS || nx < ZC_COMPARE_MIN_RUNS) {
 			snprintf(why, sizeof why, "too few runs: base %ld, new %ld, need %d on each side", nb, nx,
 				 ZC_COMPARE_MIN_RUNS);
-			j = not_comparable(why);
+			j = not_comparable(c->nc_cache, why);
 			json_decref(ref);
 		} else {
 			j = json_object();
@@ -897,6 +906,31 @@ static const char *drift_name(enum zc_drift_ref d)
 	return d == ZC_DRIFT_BASELINE ? "baseline" : d == ZC_DRIFT_MEMCPY ? "memcpy" : "none";
 }
 
+/* A cell's entry for one metric. One measured nowhere (a count-free file's
+ * counts) is the same for every such cell: shared, like not_comparable's
+ * judgements, so that 100,000 cells do not make 100,000 copies. */
+static json_t *metric_entry(json_t *cache, json_t *values, json_t *vs, size_t ref)
+{
+	bool measured = false;
+	for (size_t f = 0; f < json_array_size(values); f++)
+		measured |= !json_is_null(json_array_get(values, f));
+	json_t *m = json_pack("{s:o,s:o,s:I}", "values", values, "vs_first", vs, "reference", (json_int_t)ref);
+	if (measured)
+		return m;
+	char *key = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!key)
+		return m;
+	json_t *shared = json_object_get(cache, key);
+	if (shared) {
+		json_decref(m);
+		m = json_incref(shared);
+	} else {
+		json_object_set(cache, key, m);
+	}
+	free(key);
+	return m;
+}
+
 /* Host fields that, when they differ, make the files' cells differ in more
  * than the compared side. */
 static void host_differences(const struct zc_cmp_file *files, size_t nfiles, json_t *notes)
@@ -1117,6 +1151,7 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 	c.timing_why = calloc(nfiles, sizeof *c.timing_why);
 	c.j = calloc(nj ? nj : 1, sizeof *c.j);
 	c.ref = calloc(t.n * nfiles + 1, sizeof *c.ref);
+	c.nc_cache = json_object();
 	c.ref_done = calloc(t.n * nfiles + 1, sizeof *c.ref_done);
 	c.p = calloc(nj ? nj : 1, sizeof *c.p);
 	for (size_t q = 0; q < 4; q++)
@@ -1202,6 +1237,7 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 	json_t *missing = json_array();
 	for (size_t f = 0; f < nfiles; f++)
 		json_array_append_new(missing, json_integer(0));
+	json_t *metric_cache = json_object();
 	for (size_t k = 0; k < t.n; k++) {
 		const struct entry *e = &t.e[k];
 		json_t *jc = json_pack("{s:s,s:s,s:s,s:O}", "label", e->label, "strategy", e->strategy, "workload",
@@ -1274,9 +1310,7 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 				}
 				json_array_append_new(vs, j ? j : json_null());
 			}
-			json_object_set_new(jm, m->name,
-					    json_pack("{s:o,s:o,s:I}", "values", values, "vs_first", vs, "reference",
-						      (json_int_t)rf));
+			json_object_set_new(jm, m->name, metric_entry(metric_cache, values, vs, rf));
 		}
 		json_object_set_new(jc, "metrics", jm);
 		json_array_append_new(cells, jc);
@@ -1292,6 +1326,8 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 	free(c.p);
 	free(c.ref);
 	free(c.ref_done);
+	json_decref(c.nc_cache);
+	json_decref(metric_cache);
 	table_free(&t);
 	json_object_set_new(out, "notes", notes);
 	json_object_set_new(out, "warnings", warnings);
