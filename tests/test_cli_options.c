@@ -168,7 +168,7 @@ static void bounds_in_help(void)
 		{"all", "(default 4; 1 to 4096)"},
 		{"hyperfine", "1 to 10000)"},
 		{"hyperfine", "(default 1; 0 to 10000)"},
-		{"compare", "(default 5%;\n                        0 to 1000)"},
+		{"compare", "(default 10%;\n                        0 to 1000)"},
 		{"compare", "0 < A < 1"},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
