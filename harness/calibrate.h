@@ -16,6 +16,10 @@
  * says "interrupted": true. */
 json_t *zc_calibrate_measure(void);
 
+/* Only the memcpy part (the cheap ceiling an invocation measures at its
+ * start and end to see the machine's speed change): {"bps", ...}. */
+json_t *zc_calibrate_memcpy(void);
+
 /* The human table for a calibration object. */
 void zc_calibrate_print(FILE *out, const json_t *cal);
 

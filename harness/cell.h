@@ -77,6 +77,7 @@ struct zc_window {
 
 struct zc_run {
 	bool warmup, verified, outlier;
+	unsigned round;		     /* the interleaved round it ran in (0 = the first, warm-ups included) */
 	int64_t source_cached_bytes; /* file sources: resident before the window; -1 otherwise */
 	bool checksummed;	     /* --inspect checksum: every stream's CRC32C matched */
 	uint32_t crc;		     /* stream 0's CRC32C */

@@ -22,10 +22,17 @@
 #include "util.h"
 #include "host.h"
 #include "matrix.h"
+#include "noise.h"
 #include "options.h"
 #include "result_json.h"
 #include "safe_file.h"
 #include "signals.h"
+#include "table.h"
+#include "verdicts.h"
+
+/* The chunk every strategy of `all` runs at (ci/bench-chunk.sh measures the
+ * choice; README "Profiles"). */
+#define ZC_PROFILE_CHUNK "128K"
 
 /* The cells of this invocation, so a second interrupt can remove their files. */
 static struct zc_cell *live_cells;
@@ -140,7 +147,8 @@ static int cmd_list(int argc, char **argv)
 struct run_opts {
 	struct zc_cell_opts cells;
 	const char *out;
-	uint64_t reps, warmup, timeout_s;
+	uint64_t warmup, timeout_s;
+	struct zc_plan plan; /* repetitions, --time, --baseline (verdicts.c, matrix.c) */
 	bool no_probes, no_pin;
 	enum zc_verify verify;
 };
@@ -165,34 +173,95 @@ static void iso_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Run the cells, print the table, write the JSON. Returns the exit status. */
+static uint64_t mono_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double memcpy_ceiling(json_t **part)
+{
+	*part = zc_calibrate_memcpy();
+	json_t *b = json_object_get(*part, "bps");
+	return json_is_number(b) ? json_number_value(b) : -1;
+}
+
+/* Run the cells, print the verdicts and the table, write the JSON. Returns
+ * the exit status. */
 static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncells, const char *out_path,
 		   FILE *table_out, json_t *calibration)
 {
 	char started[32];
 	iso_now(started, sizeof started);
+	uint64_t t0 = mono_now_ns();
+	/* The machine's state and its memcpy ceiling before the cells, the
+	 * ceiling again after: warnings when either says timings are suspect. */
+	struct zc_machine_state ms;
+	zc_machine_sample(&ms, 10, 20);
+	json_t *warnings = json_array(), *mc_start, *mc_end;
+	zc_machine_warnings(&ms, warnings);
+	double bps_start = memcpy_ceiling(&mc_start);
 	struct zc_env env;
 	env_init(&env, o);
 	live_cells = cells;
 	live_ncells = ncells;
-	struct zc_plan plan = {.reps = (unsigned)o->reps, .warmup = (unsigned)o->warmup, .verify = o->verify};
-	int mrc = zc_matrix_run(&env, cells, ncells, &plan);
+	struct zc_plan plan = o->plan;
+	plan.warmup = (unsigned)o->warmup;
+	plan.verify = o->verify;
+	struct zc_plan_result pr;
+	int mrc = zc_matrix_run(&env, cells, ncells, &plan, &pr);
 	if (zc_interrupted())
 		mrc = -1; /* also when no cell ran: stopped while generating a pattern */
+	double bps_end = mrc == 0 ? memcpy_ceiling(&mc_end) : -1;
+	if (mrc != 0)
+		mc_end = json_null();
+	zc_ceiling_warning(bps_start, bps_end, warnings);
+	struct zc_verdicts vs;
+	zc_verdicts_compute(cells, ncells, plan.baseline, &vs);
 
 	json_t *doc = zc_result_doc(prog_argc, prog_argv, started, env.probes);
 	if (calibration)
 		json_object_set_new(json_object_get(doc, "host"), "calibration", calibration);
 	json_object_set_new(doc, "interrupted", json_boolean(mrc != 0));
+	json_object_set_new(doc, "plan",
+			    json_pack("{s:i,s:i,s:i,s:o,s:o,s:s,s:i,s:s}", "warmup", plan.warmup, "min_runs",
+				      plan.min_runs, "max_runs", plan.max_runs, "max_time_ns",
+				      plan.max_time_ns ? json_integer((json_int_t)plan.max_time_ns) : json_null(),
+				      "time_ns", plan.time_ns ? json_integer((json_int_t)plan.time_ns) : json_null(),
+				      "baseline", plan.baseline ? plan.baseline : ZC_VERDICT_DEFAULT_BASELINE, "rounds",
+				      pr.rounds, "stopped_because", pr.stopped_because));
+	json_object_set_new(doc, "noise",
+			    json_pack("{s:o,s:o,s:o}", "machine_at_start", zc_machine_state_json(&ms),
+				      "memcpy_at_start", mc_start, "memcpy_at_end", mc_end));
 	json_t *results = json_object_get(doc, "results");
+	json_t **cw = calloc(ncells ? ncells : 1, sizeof *cw);
+	if (!cw)
+		zc_usage_error("out of memory");
 	int failed = 0;
 	for (size_t i = 0; i < ncells; i++) {
-		json_array_append_new(results, zc_cell_json(&cells[i]));
+		json_t *cj = zc_cell_json(&cells[i]);
+		cw[i] = zc_cell_warnings(&cells[i]);
+		json_object_set(cj, "warnings", cw[i]);
+		json_array_append_new(results, cj);
 		failed |= cells[i].status == ZC_FAILED;
 		zc_cell_cleanup(&cells[i]);
 	}
-	zc_print_table(table_out, cells, ncells);
+	json_object_set_new(doc, "verdicts", zc_verdicts_json(cells, &vs));
+	json_object_set(doc, "warnings", warnings);
+	/* The answer first, then the table; one flush, so no message on
+	 * stderr lands inside a row when both go to one place. */
+	fflush(stderr);
+	zc_verdicts_print(table_out, cells, &vs);
+	zc_best_chunks_print(table_out, cells, ncells, plan.baseline);
+	zc_print_summary(table_out, cells, ncells, &vs, cw, warnings, mono_now_ns() - t0);
 	zc_print_shutdown_table(table_out, cells, ncells);
+	fflush(table_out);
+	for (size_t i = 0; i < ncells; i++)
+		json_decref(cw[i]);
+	free(cw);
+	json_decref(warnings);
+	zc_verdicts_free(&vs);
 	int rc = mrc != 0 ? 130 : failed ? 1 : 0;
 	if (out_path) {
 		char err[512];
@@ -257,7 +326,55 @@ enum {
 	OPT_VICTIM_EVERY,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_TIME,
+	OPT_MIN_RUNS,
+	OPT_MAX_RUNS,
+	OPT_MAX_TIME,
+	OPT_BASELINE,
 };
+
+/* Repetitions, --time and --baseline; checked together by check_plan. */
+static void plan_option(int opt, const char *arg, struct zc_plan *p)
+{
+	switch (opt) {
+	case OPT_TIME:
+		p->time_ns = zc_duration_arg("--time", arg);
+		if (p->time_ns < 1000000 || p->time_ns > 3600000000000ull)
+			zc_usage_error("--time '%s' must be between 1ms and 3600s", arg);
+		break;
+	case OPT_MIN_RUNS:
+		p->min_runs = (unsigned)zc_count_arg("--min-runs", arg, 1, 10000);
+		break;
+	case OPT_MAX_RUNS:
+		p->max_runs = (unsigned)zc_count_arg("--max-runs", arg, 1, 10000);
+		break;
+	case OPT_MAX_TIME:
+		p->max_time_ns = zc_duration_arg("--max-time", arg);
+		if (p->max_time_ns == 0)
+			zc_usage_error("--max-time '%s' must be more than 0", arg);
+		break;
+	case OPT_BASELINE:
+		if (!zc_strategy_find(arg)) {
+			char names[1024];
+			names_of_strategies(names, sizeof names);
+			zc_usage_error("--baseline '%s' is not a strategy (valid: %s)", arg, names);
+		}
+		p->baseline = arg;
+		break;
+	}
+}
+
+/* After parsing: the adaptive bounds agree, and --time has a warm-up round
+ * to size its runs from. */
+static void check_plan(struct run_opts *o, unsigned default_max)
+{
+	if (o->plan.max_runs == 0)
+		o->plan.max_runs = default_max > o->plan.min_runs ? default_max : o->plan.min_runs;
+	if (o->plan.max_runs < o->plan.min_runs)
+		zc_usage_error("--max-runs %u is below --min-runs %u", o->plan.max_runs, o->plan.min_runs);
+	if (o->plan.time_ns && o->warmup == 0)
+		zc_usage_error("--time needs --warmup 1 or more: the warm-up round sizes the runs");
+}
 
 /* Options both run and all take (all takes the matrix ones too). Returns 1
  * when opt was one of them. */
@@ -281,7 +398,7 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 		c->streams = arg;
 		return 1;
 	case OPT_REPS:
-		o->reps = zc_count_arg("--reps", arg, 1, 10000);
+		o->plan.min_runs = o->plan.max_runs = (unsigned)zc_count_arg("--reps", arg, 1, 10000);
 		return 1;
 	case OPT_WARMUP:
 		o->warmup = zc_count_arg("--warmup", arg, 0, 10000);
@@ -361,6 +478,13 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 	case OPT_STALL_PEER:
 		c->stall_after = zc_size_arg("--stall-peer", arg);
 		return 1;
+	case OPT_TIME:
+	case OPT_MIN_RUNS:
+	case OPT_MAX_RUNS:
+	case OPT_MAX_TIME:
+	case OPT_BASELINE:
+		plan_option(opt, arg, &o->plan);
+		return 1;
 	case OPT_VICTIM:
 		c->victim_bytes = zc_size_arg("--victim", arg);
 		if (c->victim_bytes < 64 || c->victim_bytes > (1ull << 30))
@@ -393,7 +517,7 @@ static void defaults(struct run_opts *o)
 				.stall_after = UINT64_MAX,
 				.cache_dir = getenv("ZCBENCH_CACHE_DIR"), /* NULL: zc_cache_dir_default */
 			},
-		.reps = 5,
+		.plan = {.min_runs = 5, .max_runs = 0 /* check_plan: the command's default, at least min */},
 		.warmup = 1,
 		.timeout_s = 60, /* the slowest honest run here takes seconds; a stalled one should not cost minutes */
 	};
@@ -476,9 +600,10 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"  --workload W[,W..] workloads, or all (see zcbench list)\n"                                                  \
 	"  --size N[,N..]     total bytes per run, over all streams and transfers\n"                                   \
 	"                     (at least 1)\n"                                                                          \
-	"  --chunk N[,N..]    bytes asked for per call (default: the strategy's own:\n"                                \
+	"  --chunk N[,N..]    bytes asked for per call (run's default: the strategy's own,\n"                          \
 	"                     32K for readwrite, pooled, readv_writev; 128K for io_uring\n"                            \
-	"                     and msg_zerocopy; 1M for the rest; 1 to 1G)\n"                                           \
+	"                     and msg_zerocopy; 1M for the rest; all: the profile's;\n"                                \
+	"                     1 to 1G)\n"                                                                              \
 	"  --streams N[,N..]  concurrent streams, each on its own thread (default 1;\n"                                \
 	"                     1 to 64)\n"                                                                              \
 	"  --transfers N      sequential transfers per stream, each of one file of\n"                                  \
@@ -520,6 +645,13 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"                     every --victim-every bytes, then again at once (baseline);\n"                            \
 	"                     inside the window: throughput includes it (64 bytes to 1G)\n"                            \
 	"  --victim-every N   bytes delivered between walks (default: the chunk)\n"                                    \
+	"  --max-time DUR     no measured round starts that would end past DUR after\n"                                \
+	"                     the first round began (once --min-runs are done)\n"                                      \
+	"  --time DUR         size runs to last about DUR (as iperf3 -t; 1ms to 3600s):\n"                             \
+	"                     the warm-up picks whole passes over the source, the same\n"                              \
+	"                     for every strategy of a workload; every pass is verified\n"                              \
+	"  --baseline S       the strategy ratios are against (default readwrite where it\n"                           \
+	"                     runs, else the first strategy that sees the data)\n"                                     \
 	"  --no-probes        do not load probes\n"                                                                    \
 	"  --no-pin           do not pin subject and peer to separate CPUs\n"                                          \
 	"  -h, --help         this text\n"                                                                             \
@@ -560,6 +692,11 @@ static const struct option matrix_longopts[] = {
 	{"victim-every", required_argument, 0, OPT_VICTIM_EVERY},
 	{"help", no_argument, 0, OPT_HELP},
 	{"version", no_argument, 0, OPT_VERSION},
+	{"time", required_argument, 0, OPT_TIME},
+	{"min-runs", required_argument, 0, OPT_MIN_RUNS},
+	{"max-runs", required_argument, 0, OPT_MAX_RUNS},
+	{"max-time", required_argument, 0, OPT_MAX_TIME},
+	{"baseline", required_argument, 0, OPT_BASELINE},
 };
 #define MATRIX_NOPTS (sizeof matrix_longopts / sizeof matrix_longopts[0])
 
@@ -602,8 +739,12 @@ static const char run_help[] =
 	"suffixes meaning KiB, MiB, GiB, TiB.\n"
 	"\n"
 	"  --size N[,N..]     (default 256M)\n"
-	"  --reps N           measured repetitions (default 5; 1 to 10000)\n"
-	"  --warmup N         unmeasured warm-up runs before them (default 1; 0 to 10000)\n"
+	"  --reps N           exactly N measured rounds (--min-runs N --max-runs N;\n"
+	"                     1 to 10000)\n"
+	"  --min-runs N       measured rounds at least (default 5; 1 to 10000)\n"
+	"  --max-runs N       rounds at most: between them, rounds go on until every\n"
+	"                     verdict is decided (default: --min-runs, no adaptation)\n"
+	"  --warmup N         unmeasured warm-up rounds before them (default 1; 0 to 10000)\n"
 	"  --out FILE         write JSON results to FILE ('-' for standard output)\n" MATRIX_HELP;
 
 static int cmd_run(int argc, char **argv)
@@ -629,6 +770,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		zc_usage_error("run: unexpected argument '%s' (see zcbench run --help)", argv[optind]);
+	check_plan(&o, 0);
 	char names[1024];
 	if (!o.cells.strategies) {
 		names_of_strategies(names, sizeof names);
@@ -662,11 +804,15 @@ static const char all_help[] =
 	"across cells, and writes one JSON file named with the date and the kernel\n"
 	"release into DIR.\n"
 	"\n"
-	"  --reps N           measured repetitions (1 to 10000; default: the profile's)\n"
-	"  --warmup N         unmeasured warm-up runs before them (0 to 10000; default 1)\n"
-	"  --profile P        quick (default): 256M per run, 5 repetitions, 1 warm-up;\n"
-	"                     full: 512M per run, 10 repetitions, 1 warm-up, and sweeps\n"
-	"                     of --chunk 4K,64K,1M and --streams 1,4\n"
+	"  --reps N           exactly N measured rounds (1 to 10000; default: the profile's\n"
+	"                     --min-runs and --max-runs)\n"
+	"  --min-runs N, --max-runs N  the profile's bounds on rounds, as for run\n"
+	"  --warmup N         unmeasured warm-up rounds before them (0 to 10000; default 1)\n"
+	"  --profile P        quick (default): 256M per run, every strategy at chunk 128K,\n"
+	"                     1 warm-up, 6 to 15 rounds until every verdict is decided,\n"
+	"                     --max-time 140s (meant to keep all under 3 minutes);\n"
+	"                     full: 512M per run, 10 to 20 rounds, --max-time 5400s, and\n"
+	"                     sweeps of --chunk 4K,128K,1M and --streams 1,4\n"
 	"  --out-dir DIR      where the result file goes (default results)\n"
 	"Matrix options override the profile (default --strategy all --workload all):\n" MATRIX_HELP;
 
@@ -694,11 +840,14 @@ static int cmd_all(int argc, char **argv)
 	o.cells.strategies = "all";
 	o.cells.workloads = "all";
 	o.cells.sizes = profile == 0 ? "256M" : "512M";
-	o.reps = profile == 0 ? 5 : 10;
-	if (profile == 1) {
-		o.cells.chunks = "4K,64K,1M";
+	/* One chunk for every strategy of a workload (equal footing; the
+	 * choice: ci/bench-chunk.sh); the full profile also sweeps it. */
+	o.cells.chunks = profile == 0 ? ZC_PROFILE_CHUNK : "4K," ZC_PROFILE_CHUNK ",1M";
+	/* 6 rounds: the fewest whose sign-exact interval reaches 95%. */
+	o.plan.min_runs = profile == 0 ? 6 : 10;
+	o.plan.max_time_ns = (profile == 0 ? 140ull : 5400ull) * 1000000000ull;
+	if (profile == 1)
 		o.cells.streams = "1,4";
-	}
 	const char *out_dir = "results";
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -714,6 +863,7 @@ static int cmd_all(int argc, char **argv)
 	}
 	if (optind < argc)
 		zc_usage_error("all: unexpected argument '%s' (see zcbench all --help)", argv[optind]);
+	check_plan(&o, profile == 0 ? 15 : 20);
 	check_dir("--out-dir", out_dir);
 	char rel[128], stamp[32], path[4096], err[4400], report_dir[4200];
 	zc_kernel_release(rel, sizeof rel);
@@ -732,8 +882,11 @@ static int cmd_all(int argc, char **argv)
 	struct zc_cell *cells;
 	size_t n = zc_cells_build(&o.cells, &cells);
 	int prc = prepare_files(&o, cells, n, &held);
-	fprintf(stderr, "zcbench: %zu cells, profile %s, %" PRIu64 " repetitions + %" PRIu64 " warm-up\n", n,
-		profiles[profile], o.reps, o.warmup);
+	fprintf(stderr,
+		"zcbench: %zu cells, profile %s, %" PRIu64 " warm-up + %u to %u rounds (until decided; at most %" PRIu64
+		" s)\n",
+		n, profiles[profile], o.warmup, o.plan.min_runs, o.plan.max_runs,
+		(uint64_t)(o.plan.max_time_ns / 1000000000ull));
 	/* The machine's ceilings, once, before the cells: the report sets each
 	 * strategy against them. */
 	json_t *cal = NULL;
@@ -765,7 +918,8 @@ static int cmd_all(int argc, char **argv)
 static const char doctor_help[] =
 	"usage: zcbench doctor\n\nLoads every probe once and prints what works on this machine and, for\n"
 	"what does not, why (no eBPF support built in, not root, no BTF, a missing\n"
-	"tracepoint, no PMU, perf_event_paranoid) and what to do.\n\n"
+	"tracepoint, no PMU, perf_event_paranoid) and what to do; then whether the\n"
+	"machine is quiet enough to time (load average, other runnable tasks, steal).\n\n"
 	"  -h, --help    this text\n"
 	"  --version     the version\n";
 
@@ -774,6 +928,11 @@ static int cmd_doctor(int argc, char **argv)
 	if (no_options("doctor", argc, argv, doctor_help))
 		return 0;
 	zc_probes_doctor(stdout);
+	/* Whether timings taken now can be trusted. */
+	struct zc_machine_state ms;
+	zc_machine_sample(&ms, 10, 20);
+	fputc('\n', stdout);
+	zc_machine_print(stdout, &ms);
 	return 0;
 }
 

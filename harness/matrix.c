@@ -4,12 +4,12 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "options.h"
 #include "stats.h"
-
-#define GIB 1073741824.0
+#include "verdicts.h"
 
 /* On a terminal one live line; otherwise one line per cell and round (the
  * rounds interleave the cells, so each cell shows up once a round). */
@@ -34,39 +34,130 @@ static size_t measured_runs(const struct zc_cell *c)
 	return n;
 }
 
-int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells, const struct zc_plan *plan)
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* --time: after the warm-up round, every cell of a group moves the same
+ * whole number of passes over its source, enough that the group's median
+ * warm-up would have lasted at least time_ns. File and memory sources repeat
+ * their source (more sequential transfers, each verified against the same
+ * pattern); stream sources produce a longer pattern. */
+static void size_for_time(struct zc_cell *cells, size_t ncells, uint64_t time_ns)
+{
+	bool *seen = calloc(ncells ? ncells : 1, sizeof *seen);
+	double *el = malloc((ncells ? ncells : 1) * sizeof *el);
+	if (!seen || !el)
+		abort();
+	for (size_t i = 0; i < ncells; i++) {
+		if (seen[i])
+			continue;
+		const struct zc_cell_params key = cells[i].p;
+		size_t n = 0;
+		for (size_t k = i; k < ncells; k++) {
+			if (seen[k] || !zc_same_group(&key, &cells[k].p))
+				continue;
+			const struct zc_cell *c = &cells[k];
+			if (c->nruns && c->runs[c->nruns - 1].measured && c->runs[c->nruns - 1].w.elapsed_ns)
+				el[n++] = (double)c->runs[c->nruns - 1].w.elapsed_ns;
+		}
+		uint64_t passes = 1;
+		if (n) {
+			double med = zc_median(el, n);
+			double k = (double)time_ns / med;
+			passes = k > 1 ? (uint64_t)k + (k > (double)(uint64_t)k) : 1;
+			if (passes > 100000)
+				passes = 100000;
+		}
+		for (size_t k = i; k < ncells; k++) {
+			if (seen[k] || !zc_same_group(&key, &cells[k].p))
+				continue;
+			seen[k] = true;
+			struct zc_cell_params *p = &cells[k].p;
+			unsigned src = p->workload->source;
+			p->size *= passes;
+			if (src == ZC_EP_FILE || src == ZC_EP_MEM)
+				p->transfers *= passes;
+		}
+	}
+	free(seen);
+	free(el);
+}
+
+static const char *const stop_names[] = {"max_runs", "decided", "max_time", "interrupted"};
+
+int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells, const struct zc_plan *plan,
+		  struct zc_plan_result *res)
 {
 	bool tty = isatty(STDERR_FILENO);
-	unsigned rounds = plan->warmup + plan->reps;
 	int rc = stopped(env) ? -1 : 0;
-	for (unsigned round = 0; round < rounds && rc == 0; round++) {
+	uint64_t t0 = mono_ns(), last_round_ns = 0;
+	*res = (struct zc_plan_result){.stopped_because = stop_names[0]};
+	for (unsigned round = 0; rc == 0; round++) {
 		bool warmup = round < plan->warmup;
+		if (!warmup) {
+			unsigned measured = round - plan->warmup;
+			if (measured >= plan->max_runs)
+				break;
+			if (measured >= plan->min_runs) {
+				struct zc_verdicts vs;
+				zc_verdicts_compute(cells, ncells, plan->baseline, &vs);
+				bool decided = zc_verdicts_all_decided(&vs);
+				zc_verdicts_free(&vs);
+				if (decided) {
+					res->stopped_because = stop_names[1];
+					break;
+				}
+				/* Hyperfine's budget: no round that would end past it. */
+				if (plan->max_time_ns && mono_ns() - t0 + last_round_ns > plan->max_time_ns) {
+					res->stopped_because = stop_names[2];
+					break;
+				}
+			}
+			if (round == plan->warmup && plan->time_ns)
+				size_for_time(cells, ncells, plan->time_ns);
+		}
+		unsigned shown = plan->warmup + plan->max_runs;
+		uint64_t r0 = mono_ns();
 		for (size_t i = 0; i < ncells; i++) {
 			struct zc_cell *c = &cells[i];
 			if (c->status != ZC_OK)
 				continue;
 			if (stopped(env)) {
+				res->stopped_because = stop_names[3];
 				rc = -1;
 				break;
 			}
-			progress(tty, i + 1, ncells, c, round + 1, rounds, warmup);
+			progress(tty, i + 1, ncells, c, round + 1, shown, warmup);
 			/* Every byte is checked at least once per invocation: the
 			 * cell's first run, a warm-up when there is one. */
 			bool verify = plan->verify == ZC_VERIFY_ALL || !c->verified_once;
+			size_t before = c->nruns;
 			zc_run_once(env, c, warmup, verify);
+			if (c->nruns > before)
+				c->runs[c->nruns - 1].round = round;
 			if (c->status == ZC_INTERRUPTED || stopped(env)) {
 				if (c->status == ZC_INTERRUPTED)
 					c->status = ZC_OK; /* keep what it measured; the doc says interrupted */
+				res->stopped_because = stop_names[3];
 				rc = -1;
 				break;
 			}
 		}
+		last_round_ns = mono_ns() - r0;
+		if (!warmup)
+			res->rounds++;
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
 	/* A signal after the last run still makes an interrupted invocation. */
-	if (stopped(env))
+	if (stopped(env)) {
 		rc = -1;
+		res->stopped_because = stop_names[3];
+	}
 	if (rc != 0)
 		for (size_t i = 0; i < ncells; i++)
 			if ((cells[i].status == ZC_OK || cells[i].status == ZC_INTERRUPTED) &&
@@ -78,59 +169,6 @@ int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells
 				cells[i].status = ZC_NOT_RUN;
 			}
 	return rc;
-}
-
-/* The run's task clock (perf, exact) in ns, or -1 when it was not counted. */
-static double task_clock_ns(const struct zc_run *r)
-{
-	json_t *tc = json_object_get(json_object_get(r->counters, "perf"), "task_clock");
-	const char *st = json_string_value(json_object_get(tc, "status"));
-	json_t *v = json_object_get(tc, "value");
-	return st && strcmp(st, "ok") == 0 && json_is_number(v) ? json_number_value(v) : -1;
-}
-
-void zc_print_table(FILE *out, const struct zc_cell *cells, size_t ncells)
-{
-	/* CPU s/GiB from perf's task clock when it was counted (exact); user and
-	 * sys from getrusage, which this kind of VM accounts in whole ticks. */
-	fprintf(out, "%-16s %-10s %-7s %9s %21s %10s %10s %10s %5s  %s\n", "strategy", "workload", "status", "GiB/s",
-		"95% CI of median", "CPU s/GiB", "user", "sys", "runs", "notes");
-	for (size_t i = 0; i < ncells; i++) {
-		const struct zc_cell *c = &cells[i];
-		size_t n = 0, ntc = 0;
-		double tput[c->nruns ? c->nruns : 1], user[c->nruns ? c->nruns : 1], sys[c->nruns ? c->nruns : 1],
-			cpu[c->nruns ? c->nruns : 1];
-		for (size_t k = 0; k < c->nruns; k++) {
-			const struct zc_run *r = &c->runs[k];
-			if (r->warmup || !r->measured || !r->w.elapsed_ns || !r->bytes)
-				continue;
-			tput[n] = (double)r->bytes / GIB * 1e9 / (double)r->w.elapsed_ns;
-			user[n] = (double)r->w.user_ns / 1e9 * GIB / (double)r->bytes;
-			sys[n] = (double)r->w.sys_ns / 1e9 * GIB / (double)r->bytes;
-			double tc = task_clock_ns(r);
-			if (tc >= 0)
-				cpu[ntc++] = tc / 1e9 * GIB / (double)r->bytes;
-			n++;
-		}
-		static const char *const st[] = {"ok", "skipped", "failed", "ok", "not run"};
-		if (n == 0) {
-			fprintf(out, "%-16s %-10s %-7s %9s %21s %10s %10s %10s %5zu  %s\n", c->p.strategy->name,
-				c->p.workload->name, st[c->status], "-", "-", "-", "-", "-", n,
-				c->status == ZC_OK ? "" : c->reason);
-			continue;
-		}
-		struct zc_summary s;
-		zc_summarize(tput, n, &s);
-		char ci[64], cpu_s[32];
-		snprintf(ci, sizeof ci, "[%.2f, %.2f] %.0f%%", s.ci_low, s.ci_high, s.ci_level * 100);
-		if (ntc == n)
-			snprintf(cpu_s, sizeof cpu_s, "%.4f", zc_median(cpu, ntc));
-		else
-			snprintf(cpu_s, sizeof cpu_s, "-");
-		fprintf(out, "%-16s %-10s %-7s %9.2f %21s %10s %10.4f %10.4f %5zu  %s\n", c->p.strategy->name,
-			c->p.workload->name, st[c->status], s.median, ci, cpu_s, zc_median(user, n), zc_median(sys, n),
-			n, c->status == ZC_OK ? "" : c->reason);
-	}
 }
 
 /* Median of a per-run figure over the signalled shutdown runs, or -1. */

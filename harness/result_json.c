@@ -38,6 +38,7 @@ static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const
 {
 	json_t *j = json_pack("{s:I,s:b,s:b,s:I}", "index", (json_int_t)index, "warmup", r->warmup, "verified",
 			      r->verified, "bytes", (json_int_t)r->bytes);
+	json_object_set_new(j, "round", json_integer(r->round));
 	/* A subject killed before it could report has no window figures. */
 	bool m = r->measured;
 	json_object_set_new(j, "elapsed_ns", int_or_null(m, r->w.elapsed_ns));
@@ -94,7 +95,7 @@ static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const
 	return j;
 }
 
-static json_t *params_json(const struct zc_cell *c)
+json_t *zc_cell_params_json(const struct zc_cell *c)
 {
 	const struct zc_cell_params *p = &c->p;
 	unsigned uses = p->strategy->uses;
@@ -216,7 +217,7 @@ static json_t *shutdown_summary(const struct zc_cell *c)
 json_t *zc_cell_json(const struct zc_cell *c)
 {
 	json_t *j = json_pack("{s:s,s:s,s:b,s:o}", "strategy", c->p.strategy->name, "workload", c->p.workload->name,
-			      "sees_data", c->p.strategy->sees_data, "params", params_json(c));
+			      "sees_data", c->p.strategy->sees_data, "params", zc_cell_params_json(c));
 	json_object_set_new(j, "status", json_string(status_names[c->status]));
 	json_object_set_new(j, "reason", c->status == ZC_OK ? json_null() : json_string(c->reason));
 	json_object_set_new(j, "path", c->path[0] ? json_string(c->path) : json_null());

@@ -14,6 +14,9 @@
 /* A cell with its params, runs and summary. New reference. */
 json_t *zc_cell_json(const struct zc_cell *cell);
 
+/* A cell's "params" object. New reference. */
+json_t *zc_cell_params_json(const struct zc_cell *cell);
+
 /* The document around the cells. argv is recorded as `command`. */
 json_t *zc_result_doc(int argc, char **argv, const char *started_at, struct zc_probes *probes);
 

@@ -44,6 +44,25 @@ static double binom_cdf_half(size_t n, size_t k)
 	return sum;
 }
 
+double zc_median_ci_rank(size_t n, double min_level, size_t *j_out)
+{
+	/* [x(j+1), x(n-j)] (1-based) covers the median with probability
+	 * 1 - 2 P(B <= j). Take the largest j that keeps coverage >= min_level. */
+	size_t j = 0;
+	double level = n ? 1.0 - 2.0 * binom_cdf_half(n, 0) : 0;
+	while (j + 1 < n / 2) {
+		double next = 1.0 - 2.0 * binom_cdf_half(n, j + 1);
+		if (next < min_level)
+			break;
+		j++;
+		level = next;
+	}
+	if (n <= 1)
+		level = 0;
+	*j_out = j;
+	return level;
+}
+
 void zc_summarize(const double *x, size_t n, struct zc_summary *s)
 {
 	memset(s, 0, sizeof *s);
@@ -63,22 +82,10 @@ void zc_summarize(const double *x, size_t n, struct zc_summary *s)
 		ss += (v[i] - s->mean) * (v[i] - s->mean);
 	s->stddev = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
 
-	/* [x(j+1), x(n-j)] (1-based) covers the median with probability
-	 * 1 - 2 P(B <= j). Take the largest j that keeps coverage >= 95%. */
-	size_t j = 0;
-	double level = 1.0 - 2.0 * binom_cdf_half(n, 0);
-	while (j + 1 < n / 2) {
-		double next = 1.0 - 2.0 * binom_cdf_half(n, j + 1);
-		if (next < 0.95)
-			break;
-		j++;
-		level = next;
-	}
-	if (n == 1)
-		level = 0;
+	size_t j;
+	s->ci_level = zc_median_ci_rank(n, 0.95, &j);
 	s->ci_low = v[j];
 	s->ci_high = v[n - 1 - j];
-	s->ci_level = level;
 	free(v);
 }
 

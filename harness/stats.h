@@ -19,6 +19,13 @@ struct zc_summary {
 /* Summarize n samples (n >= 1). */
 void zc_summarize(const double *x, size_t n, struct zc_summary *s);
 
+/* The sign-exact (order statistic) interval for the median of n samples:
+ * the sorted samples' 0-based ranks [*j, n-1-*j], whose coverage is
+ * 1 - 2 P(B <= *j) with B ~ Binomial(n, 1/2). *j is the largest rank keeping
+ * coverage >= min_level; when none does, *j = 0 ([min, max]). Returns the
+ * real coverage (0 for n <= 1). */
+double zc_median_ci_rank(size_t n, double min_level, size_t *j);
+
 /* Median of n samples (n >= 1); x is not modified. */
 double zc_median(const double *x, size_t n);
 
