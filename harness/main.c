@@ -719,6 +719,10 @@ static _Noreturn void bad_option(const char *cmd, char **argv)
 static int help_or_version(int opt, const char *help)
 {
 	if (opt == OPT_HELP || opt == 'h') {
+		/* One buffer for the whole text (run's and all's pass 4 KiB), so a
+		 * write that fails does so at the final flush, with its errno. */
+		static char buf[16384];
+		setvbuf(stdout, buf, _IOFBF, sizeof buf);
 		fputs(help, stdout);
 		return 1;
 	}

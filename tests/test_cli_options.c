@@ -151,10 +151,12 @@ static void bounds_in_help(void)
 	static const struct {
 		const char *cmd, *text;
 	} want[] = {
-		{"run", "--reps N           measured repetitions (default 5; 1 to 10000)"},
+		{"run", "--reps N           exactly N measured rounds (--min-runs N --max-runs N;\n"
+			"                     1 to 10000)"},
+		{"run", "--min-runs N       measured rounds at least (default 5; 1 to 10000)"},
 		{"run", "(default 1; 0 to 10000)"},
 		{"run", "(at least 1)"},
-		{"run", "1M for the rest; 1 to 1G)"},
+		{"run", "all: the profile's;\n                     1 to 1G)"},
 		{"run", "1 to 64)"},
 		{"run", "(default 1; 1 to 100000)"},
 		{"run", "(default 1M; 4K to 1G)"},
@@ -164,7 +166,7 @@ static void bounds_in_help(void)
 		{"run", "1ms to 60s"},
 		{"run", "(64 bytes to 1G)"},
 		{"run", "(default 2s; more than 0)"},
-		{"all", "--reps N           measured repetitions (1 to 10000"},
+		{"all", "--reps N           exactly N measured rounds (1 to 10000"},
 		{"all", "(default 4; 1 to 4096)"},
 		{"hyperfine", "1 to 10000)"},
 		{"hyperfine", "(default 1; 0 to 10000)"},
@@ -201,8 +203,8 @@ int main(int argc, char **argv)
 	    out, cache);
 	struct stat st;
 	CHECK(stat(out, &st) != 0); /* no directory x.json/ either */
-	BAD("zcbench: unknown option '--timeo' for run (did you mean --timeout? see zcbench run --help)", "run",
-	    "--strategy", "readwrite", "--workload", "file-file", "--timeo", "10", cache);
+	BAD("zcbench: unknown option '--timeo' for run (did you mean --timeout or --time? see zcbench run --help)",
+	    "run", "--strategy", "readwrite", "--workload", "file-file", "--timeo", "10", cache);
 	BAD("zcbench: unknown option '--str' for run (did you mean --strategy or --streams? see zcbench run --help)",
 	    "run", "--str", "readwrite");
 	BAD("zcbench: unknown option '--sizes' for run (did you mean --size? see zcbench run --help)", "run",
