@@ -544,12 +544,12 @@ static void on_read(struct run *x, unsigned i, int res)
 	 * sink, a stream's after a stop. A cancelled request may also end in
 	 * -EINTR. */
 	bool cancelled = x->err || x->gave_up || (x->stopping && !x->src_file);
-	bool interrupted = res == -ECANCELED || res == -EINTR || res == -EAGAIN;
+	bool interrupted = zc_uring_retryable(res);
 	if (interrupted && cancelled) {
 		read_ready(x, s); /* what it read before the cancel still counts */
 		return;
 	}
-	if (res == -EINTR || res == -EAGAIN) {
+	if (interrupted) { /* not cancelled by this loop: see zc_uring_retryable */
 		bump(x, u->st_resubmits, 1);
 		issue_read(x, i);
 		return;
@@ -598,7 +598,7 @@ static void on_write(struct run *x, unsigned i, int res)
 		issue_write(x, i);
 		return;
 	}
-	if ((res == -EINTR || res == -EAGAIN) && !x->err && !x->gave_up) {
+	if (zc_uring_retryable(res) && !x->err && !x->gave_up) {
 		bump(x, u->st_resubmits, 1);
 		issue_write(x, i);
 		return;
