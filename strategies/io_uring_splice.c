@@ -102,6 +102,8 @@ static int run_splices(struct uring_splice_state *s, const struct zc_copy_params
 		}
 		struct io_uring_cqe *cqe;
 		int rc = zc_uring_wait(&s->ring, &cqe, wait);
+		if (rc == EINTR)
+			continue; /* a signal, not a quiet checkpoint */
 		if (rc == ETIME) {
 			/* Cancelled splices that never come back are left to the
 			 * ring's teardown. */

@@ -164,9 +164,10 @@ int zc_uring_wait(struct io_uring *ring, struct io_uring_cqe **cqe, unsigned ms)
 	int rc = io_uring_submit_and_wait_timeout(ring, cqe, 1, &ts, NULL);
 	if (rc >= 0 && *cqe)
 		return 0;
-	/* A signal (the stop request) also ends the wait: the caller looks. */
-	if (rc >= 0 || rc == -ETIME || rc == -EINTR)
+	if (rc >= 0 || rc == -ETIME)
 		return ETIME;
+	/* A signal (the stop request's poke, or any other) ends the wait too:
+	 * the caller looks at its flags, but counts no quiet checkpoint. */
 	return -rc;
 }
 
@@ -707,6 +708,8 @@ void zc_upipe_run(struct zc_upipe *u, const struct zc_copy_params *p, const stru
 			break; /* end of stream, stop or error, with nothing in flight */
 		struct io_uring_cqe *cqe;
 		int rc = zc_uring_wait(&u->ring, &cqe, wait);
+		if (rc == EINTR)
+			continue; /* a signal, not a quiet checkpoint: a storm must not end the wait early */
 		if (rc == ETIME) {
 			/* Cancelled requests that never come back are left to the
 			 * ring's teardown. */

@@ -62,8 +62,8 @@ static inline char *zc_uring_buf(const struct zc_uring_bufs *b, unsigned i)
 
 /* Submit what is queued, then wait for one completion for at most ms
  * milliseconds (a checkpoint, or what is left of one). Returns 0 with *cqe
- * set (not yet marked seen), ETIME when the time passed with nothing (or a
- * signal came), or an errno. */
+ * set (not yet marked seen), ETIME when the time passed with nothing, EINTR
+ * when a signal came first, or an errno. */
 int zc_uring_wait(struct io_uring *ring, struct io_uring_cqe **cqe, unsigned ms);
 
 /* A request result to submit again when this loop did not cancel it:
