@@ -658,6 +658,10 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		victim_setup(&cp, st, n, cell, zc_probes_stream_switches(env->probes), to_parent);
 	zc_probes_subject_init(env->probes);
 
+	if (env->faults.subject_stop) {
+		zc_fault_note("subject-stop: stopping before the window");
+		raise(SIGSTOP);
+	}
 	struct zc_ready_msg ready = {0};
 	if (write(to_parent, &ready, sizeof ready) != (ssize_t)sizeof ready)
 		_exit(1);

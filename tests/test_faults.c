@@ -124,11 +124,12 @@ static int proc_stat(pid_t pid, pid_t *ppid, char *state)
 	return 0;
 }
 
-/* Wait for every job; when continue_stopped, a child of a job found stopped
- * (the peer-stop hook) is continued STOP_NS after it was first seen so.
- * Returns how many were continued. */
-static unsigned jobs_wait(struct job *jobs, size_t n, bool continue_stopped)
+/* Wait for every job. With `stopped` set, a child of a job found stopped
+ * (the peer-stop and subject-stop hooks) is continued stop_ns after it was
+ * first seen so, stopped() called first. Returns how many were continued. */
+static unsigned jobs_wait(struct job *jobs, size_t n, uint64_t stop_ns, void (*stopped)(void))
 {
+	bool continue_stopped = stopped != NULL;
 	struct {
 		pid_t pid;
 		uint64_t since;
@@ -166,7 +167,8 @@ static unsigned jobs_wait(struct job *jobs, size_t n, bool continue_stopped)
 					k++;
 				if (k == nseen && nseen < 256)
 					seen[nseen++] = (typeof(seen[0])){pid, now_ns()};
-				else if (k < nseen && seen[k].since && now_ns() - seen[k].since >= STOP_NS) {
+				else if (k < nseen && seen[k].since && now_ns() - seen[k].since >= stop_ns) {
+					stopped();
 					kill(pid, SIGCONT);
 					seen[k].since = 0; /* the hook stops a peer once */
 					continued++;
@@ -181,12 +183,16 @@ static unsigned jobs_wait(struct job *jobs, size_t n, bool continue_stopped)
 
 /* Run one zcbench with a fault and wait for it: the parsed result (NULL
  * when there is none, the log shown). *log_text gets its output. */
-static json_t *run_fault(const char *faults, const char *name, const char *const *args, int *status, char **log_text)
+static json_t *run_fault_at(const char *faults, const char *name, const char *const *args, int *status, char **log_text,
+			    void (*stopped)(void), unsigned *continued)
 {
 	struct job j;
 	job_start(&j, faults, name, args);
+	unsigned c = 0;
 	if (j.pid > 0)
-		jobs_wait(&j, 1, false);
+		c = jobs_wait(&j, 1, 0, stopped);
+	if (continued)
+		*continued = c;
 	*status = j.status;
 	FILE *f = fopen(j.log, "r");
 	*log_text = NULL;
@@ -204,6 +210,11 @@ static json_t *run_fault(const char *faults, const char *name, const char *const
 	if (!doc)
 		fprintf(stderr, "%s: no result (%s); output:\n%s\n", name, e.text, *log_text ? *log_text : "");
 	return doc;
+}
+
+static json_t *run_fault(const char *faults, const char *name, const char *const *args, int *status, char **log_text)
+{
+	return run_fault_at(faults, name, args, status, log_text, NULL, NULL);
 }
 
 /* ---- what is left behind ---- */
@@ -232,7 +243,8 @@ static void check_dir_clean(const char *path, const char *label)
 	if (!d)
 		return;
 	for (struct dirent *e; (e = readdir(d));) {
-		if (strstr(e->d_name, "dest-") || strstr(e->d_name, ".tmp") || strstr(e->d_name, "tmp.")) {
+		if (strstr(e->d_name, "dest-") || strstr(e->d_name, "tmp-") || strstr(e->d_name, ".tmp") ||
+		    strstr(e->d_name, "tmp.") || strstr(e->d_name, ".lock")) {
 			fprintf(stderr, "%s: left behind in %s: %s\n", label, path, e->d_name);
 			check_failures++;
 		}
@@ -389,11 +401,45 @@ static void fault_reset(void)
 	check_dir_clean(cache, "reset");
 }
 
-/* The destination filesystem fills up: a tmpfs holding the pattern file
- * (so copy_file_range stays on one filesystem) with 8 MiB to spare, 16 MiB
- * per run. Overwriting in place fails while preparing the destination; a
- * fresh destination fails in the copy with ENOSPC after exactly the space
- * there was. Either way no destination stays behind. */
+/* The destination filesystem fills up mid-run: zcbench's own check of the
+ * free space passes, then each subject stops once set up (the subject-stop
+ * hook: its new destination file is open, its window not begun), this test
+ * fills the tmpfs up to exactly ROOM free bytes with a file of its own and
+ * continues it. The copy fails with ENOSPC after exactly ROOM bytes, and the
+ * partial file is gone before the next cell. The tmpfs holds the pattern
+ * too, so copy_file_range stays on one filesystem. (A run that could not fit
+ * is refused before it starts: test_file_safety.) */
+#define ROOM (1ull << 20)
+static char filler[340];
+
+static void fill_up(void)
+{
+	unlink(filler); /* the previous cell's */
+	struct statvfs sv;
+	if (statvfs(filler, &sv) != 0 && errno != ENOENT)
+		return;
+	char d[340];
+	snprintf(d, sizeof d, "%s", filler);
+	*strrchr(d, '/') = 0;
+	CHECK(statvfs(d, &sv) == 0);
+	uint64_t free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+	int fd = open(filler, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	CHECK(fd >= 0 && free_bytes > ROOM);
+	static char block[1 << 16];
+	for (uint64_t left = free_bytes - ROOM; fd >= 0 && left > 0;) {
+		ssize_t w = write(fd, block, left < sizeof block ? (size_t)left : sizeof block);
+		if (w <= 0) {
+			fprintf(stderr, "enospc: filling %s: %s\n", filler, strerror(errno));
+			check_failures++;
+			break;
+		}
+		left -= (uint64_t)w;
+	}
+	if (fd >= 0)
+		close(fd);
+	CHECK(statvfs(d, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize == ROOM);
+}
+
 static void fault_enospc(void)
 {
 	if (geteuid() != 0) {
@@ -403,12 +449,15 @@ static void fault_enospc(void)
 	char mnt[300], dest[320], tcache[320];
 	snprintf(mnt, sizeof mnt, "%s/full", dir);
 	CHECK(mkdir(mnt, 0700) == 0);
-	if (mount("tmpfs", mnt, "tmpfs", MS_NOSUID | MS_NODEV, "size=24m,mode=0700") != 0) {
+	/* Room for zcbench's own check: the pattern and every cell's 4 MiB
+	 * destination, with its margin. */
+	if (mount("tmpfs", mnt, "tmpfs", MS_NOSUID | MS_NODEV, "size=96m,mode=0700") != 0) {
 		printf("enospc: skipped: mount tmpfs: %s\n", strerror(errno));
 		exit(SKIP);
 	}
 	snprintf(dest, sizeof dest, "%s/dest", mnt);
 	snprintf(tcache, sizeof tcache, "%s/cache", mnt);
+	snprintf(filler, sizeof filler, "%s/filler", mnt);
 	CHECK(mkdir(dest, 0700) == 0 && mkdir(tcache, 0700) == 0);
 	char saved[300];
 	snprintf(saved, sizeof saved, "%s", cache);
@@ -417,52 +466,33 @@ static void fault_enospc(void)
 	size_t want = cells_of(has_file_sink, wl, sizeof wl);
 	int st;
 	char *log;
-
-	/* In place: the 16 MiB destination cannot be prepared. This run also
-	 * writes the 16 MiB pattern file, so the space left is known after it. */
-	const char *args[] = {"run", "--strategy", "all", "--workload", wl,   "--size", "16M",	     "--reps",
-			      "1",   "--warmup",   "0",	  "--dest-dir", dest, "--dest", "overwrite", NULL};
-	json_t *doc = run_fault("", "enospc-overwrite", args, &st, &log);
+	unsigned continued;
+	const char *args[] = {"run", "--strategy", "all",   "--workload",  wl,	"--size",
+			      "4M",  "--reps",	   "1",	    "--warmup",	   "0", "--dest-dir",
+			      dest,  "--dest",	   "fresh", "--no-probes", NULL};
+	json_t *doc = run_fault_at("subject-stop=1", "enospc", args, &st, &log, fill_up, &continued);
 	CHECK(st == 1);
+	CHECK(continued == want);
 	json_t *res = json_object_get(doc, "results");
 	CHECK(json_array_size(res) == want);
 	for (size_t i = 0; i < json_array_size(res); i++) {
 		json_t *c = json_array_get(res, i);
-		if (strcmp(str(c, "status"), "failed") != 0 || !strstr(str(c, "reason"), "workload set-up: ") ||
-		    !strstr(str(c, "reason"), "No space left on device"))
-			bad_cell("enospc overwrite", c, "not a set-up failure with ENOSPC");
-	}
-	json_decref(doc);
-	free(log);
-	check_no_children("enospc overwrite");
-	check_dir_clean(dest, "enospc overwrite");
-	check_dir_clean(tcache, "enospc overwrite");
-
-	struct statvfs sv;
-	CHECK(statvfs(dest, &sv) == 0);
-	uint64_t room = (uint64_t)sv.f_bavail * sv.f_frsize;
-	CHECK(room >= 4 * MIB && room < 16 * MIB);
-
-	/* A new file each run: the copy itself meets ENOSPC after exactly
-	 * `room` bytes, and the partial file is gone before the next cell. */
-	args[14] = "fresh";
-	doc = run_fault("", "enospc-fresh", args, &st, &log);
-	CHECK(st == 1);
-	res = json_object_get(doc, "results");
-	CHECK(json_array_size(res) == want);
-	char after[64];
-	snprintf(after, sizeof after, "No space left on device (after %" PRIu64 " bytes", room);
-	for (size_t i = 0; i < json_array_size(res); i++) {
-		json_t *c = json_array_get(res, i);
+		/* copy_file_range's prepare copies one byte to see whether the
+		 * filesystems allow it: that page of the file was there before. */
+		uint64_t room =
+			ROOM +
+			(strcmp(str(c, "strategy"), "copy_file_range") == 0 ? (uint64_t)sysconf(_SC_PAGESIZE) : 0);
+		char after[64];
+		snprintf(after, sizeof after, "No space left on device (after %" PRIu64 " bytes", room);
 		if (strcmp(str(c, "status"), "failed") != 0 || !strstr(str(c, "reason"), after))
-			bad_cell("enospc fresh", c, "no ENOSPC after exactly the free space");
+			bad_cell("enospc", c, "no ENOSPC after exactly the free space");
 	}
 	json_decref(doc);
 	free(log);
-	check_no_children("enospc fresh");
-	check_dir_clean(dest, "enospc fresh");
-	check_dir_clean(tcache, "enospc fresh");
-	CHECK(statvfs(dest, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize == room);
+	check_no_children("enospc");
+	unlink(filler);
+	check_dir_clean(dest, "enospc");
+	check_dir_clean(tcache, "enospc");
 	CHECK(umount2(mnt, MNT_DETACH) == 0);
 	snprintf(cache, sizeof cache, "%s", saved);
 }
@@ -556,6 +586,10 @@ static void fault_sockbuf(void)
 /* The peer stops itself after 1 MiB and this test continues it 2 s later:
  * every run still verified, with every byte. One zcbench per workload, side
  * by side, so the stops overlap (a stopped peer costs no CPU). */
+static void nothing(void)
+{
+}
+
 static void fault_peerstop(void)
 {
 	struct job jobs[32];
@@ -590,7 +624,7 @@ static void fault_peerstop(void)
 			nj++;
 		}
 	}
-	unsigned continued = jobs_wait(jobs, nj, true);
+	unsigned continued = jobs_wait(jobs, nj, STOP_NS, nothing);
 	CHECK(continued == want); /* one stop per run, each continued by this test */
 	size_t cells = 0;
 	for (size_t j = 0; j < nj; j++) {

@@ -35,11 +35,15 @@ int zc_faults_from_env(struct zc_faults *f, char *err, size_t err_len)
 			rc = zc_parse_duration(val, &v, &why);
 			to = &f->signal_storm_ns;
 		} else if (strcmp(key, "peer-reset") == 0 || strcmp(key, "peer-stop") == 0 ||
-			   strcmp(key, "sockbuf") == 0) {
+			   strcmp(key, "sockbuf") == 0 || strcmp(key, "subject-stop") == 0) {
 			rc = zc_parse_size(val, &v, &why);
-			to = key[0] == 's' ? &f->sockbuf : key[5] == 'r' ? &f->peer_reset : &f->peer_stop;
+			to = key[1] == 'u'   ? &f->subject_stop
+			     : key[0] == 's' ? &f->sockbuf
+			     : key[5] == 'r' ? &f->peer_reset
+					     : &f->peer_stop;
 		} else {
-			snprintf(err, err_len, "%s: unknown fault '%s' (peer-reset, peer-stop, sockbuf, signal-storm)",
+			snprintf(err, err_len,
+				 "%s: unknown fault '%s' (peer-reset, peer-stop, sockbuf, subject-stop, signal-storm)",
 				 ZC_FAULTS_ENV, key);
 			return -1;
 		}
@@ -55,7 +59,7 @@ int zc_faults_from_env(struct zc_faults *f, char *err, size_t err_len)
 
 int zc_faults_any(const struct zc_faults *f)
 {
-	return f && (f->peer_reset || f->peer_stop || f->sockbuf || f->signal_storm_ns);
+	return f && (f->peer_reset || f->peer_stop || f->sockbuf || f->subject_stop || f->signal_storm_ns);
 }
 
 void zc_fault_note(const char *fmt, ...)

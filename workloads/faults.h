@@ -9,6 +9,10 @@
  *                      all its streams; whoever set the hook continues it
  *   sockbuf=BYTES      SO_SNDBUF and SO_RCVBUF of BYTES on both ends of every
  *                      socket the workload makes (TCP: before connecting)
+ *   subject-stop=1     the subject stops itself (SIGSTOP) once set up, right
+ *                      before it reports ready (its destination files are
+ *                      open, its window not yet begun): a test changes the
+ *                      world there (fills a disk) and continues it
  *   signal-storm=DUR   the subject gets SIGUSR2 every DUR (e.g. 100us) while
  *                      its window is open, from a POSIX timer, handled
  *                      without SA_RESTART: every blocking call sees EINTR
@@ -26,6 +30,7 @@ struct zc_faults {
 	uint64_t peer_reset;	  /* 0: off */
 	uint64_t peer_stop;	  /* 0: off */
 	uint64_t sockbuf;	  /* 0: off */
+	uint64_t subject_stop;	  /* 0: off */
 	uint64_t signal_storm_ns; /* 0: off */
 };
 
