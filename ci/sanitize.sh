@@ -34,16 +34,25 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 #   glibc) and boots it under qemu, so nothing sanitized would run; the plain
 #   suite (ci/test.sh) runs it.
 export ZC_SKIP_KERNELS=1
+# - probes_window_syscalls, probes_attribution: they assert the exact set of
+#   syscalls inside the window (e.g. readwrite: read and write only).
+#   AddressSanitizer brings its own malloc, which maps memory (mmap) and
+#   takes locks (futex) where glibc's reuses its heap: calls of the
+#   instrumentation, not of zcbench. The plain suite checks them.
+# - test_cpu_split: it compares the subject's CPU time for a CRC32C with the
+#   test's own run of it, within 10%: instrumentation skews both unequally.
+skip='probes_window_syscalls|probes_attribution|test_cpu_split'
+# Run zcbench under strace -f: LeakSanitizer's leak check at exit needs to
+# ptrace-stop the process's threads itself, which it cannot while strace is
+# its tracer ("LeakSanitizer does not work under ptrace"): it dies with a
+# fatal error instead of checking. These run with leak detection off; every
+# other check (AddressSanitizer, UBSan) stays on.
+traced='probes_strace|probes_classify'
 
 rc=0
-ctest --test-dir "$build" --output-on-failure -E '^probes_strace$' || rc=1
+ctest --test-dir "$build" --output-on-failure -E "^($traced|$skip)\$" || rc=1
 cp "$build/Testing/Temporary/LastTest.log" "$logs/ctest/all.log"
-# probes_strace runs zcbench under strace -f. LeakSanitizer's leak check at
-# exit needs to ptrace-stop the process's threads itself, which it cannot do
-# while strace is its tracer ("LeakSanitizer does not work under ptrace"): it
-# dies with a fatal error instead of checking. Every other check (AddressSan,
-# UBSan) stays on, and every other test runs with leak detection.
-ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" ctest --test-dir "$build" --output-on-failure -R '^probes_strace$' || rc=1
+ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" ctest --test-dir "$build" --output-on-failure -R "^($traced)\$" || rc=1
 cp "$build/Testing/Temporary/LastTest.log" "$logs/ctest/strace.log"
 
 if compgen -G "$logs/asan/*" >/dev/null; then
@@ -58,5 +67,5 @@ if grep -h -B2 -A12 'runtime error:' "$logs"/ctest/*.log >&2; then
   echo "sanitize: UBSan reports above" >&2
   rc=1
 fi
-[ "$rc" -eq 0 ] && echo "sanitize: the whole suite ran clean under ASan and UBSan"
+[ "$rc" -eq 0 ] && echo "sanitize: the suite ran clean under ASan and UBSan (skipped: test_compare_kernels|$skip)"
 exit "$rc"
