@@ -19,6 +19,7 @@ struct zc_env {
 	int subject_cpu, peer_cpu; /* -1: not pinned */
 	const volatile sig_atomic_t *interrupted;
 	unsigned long run_timeout_ms; /* a subject still busy after this is killed */
+	struct zc_faults faults;      /* test-only fault hooks (workloads/faults.h); all 0 normally */
 };
 
 struct zc_cell_params {

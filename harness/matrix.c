@@ -139,6 +139,11 @@ int zc_matrix_run(const struct zc_env *env, struct zc_cell *cells, size_t ncells
 			zc_run_once(env, c, warmup, verify);
 			if (c->nruns > before)
 				c->runs[c->nruns - 1].round = round;
+			/* A cell that failed or was skipped never runs again: its
+			 * destination files go now, not after every other cell (a
+			 * full disk would otherwise stay full for all of them). */
+			if (c->status == ZC_FAILED || c->status == ZC_SKIPPED)
+				zc_cell_cleanup(c);
 			if (c->status == ZC_INTERRUPTED || stopped(env)) {
 				if (c->status == ZC_INTERRUPTED)
 					c->status = ZC_OK; /* keep what it measured; the doc says interrupted */

@@ -156,6 +156,7 @@ void zc_cell_wl_params(const struct zc_env *env, const struct zc_cell *cell, boo
 		.checkpoint_ms = p->checkpoint_ms,
 		.deadlines = p->deadlines,
 		.stall_after = p->stall_after,
+		.faults = env->faults,
 	};
 }
 
@@ -184,13 +185,33 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 	if (have_msg && m->err && m->moved == 0 && unsupported_errno(m->err)) {
 		set_reason(cell, ZC_SKIPPED, "%s: %s", m->what, strerror(m->err));
 	} else if (have_msg && m->err) {
-		set_reason(cell, ZC_FAILED, "%s: %s (after %" PRIu64 " bytes)", m->what, strerror(m->err), m->moved);
+		/* What the sinks got before the error is accounted too: the
+		 * subject's count is what it handed to the kernel, theirs what
+		 * arrived (less, when a reset discarded what was queued). */
+		char sink[160] = "";
+		/* A destination overwritten in place keeps its size and its
+		 * poisoned tail whatever was written: nothing to say there. */
+		bool counted = frc == 0 && (p->workload->sink != ZC_EP_FILE || p->dest_fresh);
+		if (!counted)
+			;
+		else if (rep->mismatch_at >= 0)
+			snprintf(sink, sizeof sink,
+				 "; the sink%s received %" PRIu64 ", first wrong byte at offset %" PRId64,
+				 p->workload->nsinks > 1 ? "s" : "", rep->received, rep->mismatch_at);
+		else
+			snprintf(sink, sizeof sink, "; the sink%s received %" PRIu64 "%s",
+				 p->workload->nsinks > 1 ? "s" : "", rep->received,
+				 run->verified ? ", every byte verified" : "");
+		set_reason(cell, ZC_FAILED, "%s: %s (after %" PRIu64 " bytes%s)", m->what, strerror(m->err), m->moved,
+			   sink);
 	} else if (frc != 0) {
 		set_reason(cell, ZC_FAILED, "sink: %s", err);
 	} else if (rep->err) {
 		set_reason(cell, ZC_FAILED, "peer %s: %s", rep->what, strerror(rep->err));
 	} else if (!stopped && m->moved != p->size) {
-		set_reason(cell, ZC_FAILED, "strategy moved %" PRIu64 " of %" PRIu64 " bytes", m->moved, p->size);
+		set_reason(cell, ZC_FAILED, "strategy moved %" PRIu64 " of %" PRIu64 " bytes%s", m->moved, p->size,
+			   p->workload->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE) ? " (the source ended early)"
+										       : "");
 	} else if (rep->received != expect * p->workload->nsinks) {
 		/* Each sink gets every byte: a workload with two sinks receives twice. */
 		set_reason(cell, ZC_FAILED,

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -94,6 +95,47 @@ static void on_checkpoint(int sig)
 static void on_poke(int sig)
 {
 	(void)sig; /* its only job is to make a blocked call return EINTR */
+}
+
+/* The signal-storm test hook (workloads/faults.h): SIGUSR2 at every stream
+ * thread every storm_ns while the window is open, handled without
+ * SA_RESTART, so every blocking call in every loop meets EINTR. */
+static long storm_hits;
+
+static void on_storm(int sig)
+{
+	(void)sig;
+	__atomic_fetch_add(&storm_hits, 1, __ATOMIC_RELAXED); /* lock-free: async-signal-safe */
+}
+
+static int storm_start(const struct stream *st, unsigned n, uint64_t every_ns, timer_t *timers)
+{
+	struct sigaction sa = {.sa_handler = on_storm};
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR2, &sa, NULL) != 0)
+		return errno;
+	struct itimerspec its = {.it_interval = {.tv_sec = (time_t)(every_ns / 1000000000ull),
+						 .tv_nsec = (long)(every_ns % 1000000000ull)}};
+	its.it_value = its.it_interval;
+	for (unsigned k = 0; k < n; k++) {
+		/* Thread tids are set when the threads start: wait for them. */
+		for (int i = 0; i < 10000 && !__atomic_load_n(&st[k].tid, __ATOMIC_ACQUIRE); i++)
+			nanosleep(&(struct timespec){0, 100000}, NULL);
+		struct sigevent sev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGUSR2};
+		sev._sigev_un._tid = st[k].tid;
+		if (timer_create(CLOCK_MONOTONIC, &sev, &timers[k]) != 0 ||
+		    timer_settime(timers[k], 0, &its, NULL) != 0)
+			return errno;
+	}
+	return 0;
+}
+
+static void storm_stop(timer_t *timers, unsigned n, uint64_t every_ns)
+{
+	for (unsigned k = 0; k < n; k++)
+		timer_delete(timers[k]);
+	zc_fault_note("signal-storm: %ld SIGUSR2 every %" PRIu64 " ns reached the subject's %u stream(s) in its window",
+		      __atomic_load_n(&storm_hits, __ATOMIC_RELAXED), every_ns, n);
 }
 
 /* SIGTERM and SIGINT are taken by this thread of their own, not by a
@@ -616,6 +658,10 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		victim_setup(&cp, st, n, cell, zc_probes_stream_switches(env->probes), to_parent);
 	zc_probes_subject_init(env->probes);
 
+	if (env->faults.subject_stop) {
+		zc_fault_note("subject-stop: stopping before the window");
+		raise(SIGSTOP);
+	}
 	struct zc_ready_msg ready = {0};
 	if (write(to_parent, &ready, sizeof ready) != (ssize_t)sizeof ready)
 		_exit(1);
@@ -626,6 +672,17 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 	while (r < 0 && errno == EINTR);
 	if (r != 1)
 		_exit(0); /* the parent gave up on this run */
+
+	timer_t *storm = NULL;
+	uint64_t storm_ns = env->faults.signal_storm_ns;
+	if (storm_ns) {
+		storm = calloc(n, sizeof *storm);
+		int e = storm ? storm_start(st, n, storm_ns, storm) : ENOMEM;
+		if (e) {
+			zc_fault_note("signal-storm: cannot start: %s", strerror(e));
+			_exit(1);
+		}
+	}
 
 	/* The window: only the copy between the two clock reads. */
 	static struct thread_cpu cpu0, cpu1;
@@ -651,6 +708,8 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		__atomic_store_n(&gate.release, 1, __ATOMIC_RELEASE);
 		futex_wake_all(&gate.release);
 	}
+	if (storm)
+		storm_stop(storm, n, storm_ns);
 	/* No more checkpoint pokes: the copy is over. Block further stop
 	 * signals too, so the record below is read once, complete. */
 	sigset_t block;

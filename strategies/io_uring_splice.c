@@ -102,6 +102,8 @@ static int run_splices(struct uring_splice_state *s, const struct zc_copy_params
 		}
 		struct io_uring_cqe *cqe;
 		int rc = zc_uring_wait(&s->ring, &cqe, wait);
+		if (rc == EINTR)
+			continue; /* a signal, not a quiet checkpoint */
 		if (rc == ETIME) {
 			/* Cancelled splices that never come back are left to the
 			 * ring's teardown. */
@@ -152,7 +154,7 @@ static int drain(struct uring_splice_state *s, const struct zc_copy_params *p, i
 		 * a stop, that is the stalled sink. */
 		if (cancelled || (zc_stop_requested(p) && res[0] == -EAGAIN))
 			return ECANCELED;
-		if (res[0] != -EINTR && res[0] != -EAGAIN)
+		if (!zc_uring_retryable(res[0]))
 			return -res[0];
 		r->stats[ST_RESUBMITS]++;
 	}
@@ -188,7 +190,7 @@ static void splice_direct(struct uring_splice_state *s, const struct zc_copy_par
 			r->stopped = true;
 			return;
 		}
-		if (res[0] == -EINTR || res[0] == -EAGAIN) {
+		if (zc_uring_retryable(res[0])) {
 			r->stats[ST_RESUBMITS]++;
 			continue;
 		}
@@ -262,8 +264,8 @@ static void uring_splice_transfer(void *state, const struct zc_copy_params *p, c
 			r->stopped = true;
 			return;
 		}
-		if (in == -EINTR || in == -EAGAIN) {
-			r->stats[ST_RESUBMITS]++; /* a socket source's receive deadline */
+		if (zc_uring_retryable(in)) {
+			r->stats[ST_RESUBMITS]++; /* a socket source's receive deadline, a signal */
 			continue;
 		}
 		r->err = -in;

@@ -164,9 +164,10 @@ int zc_uring_wait(struct io_uring *ring, struct io_uring_cqe **cqe, unsigned ms)
 	int rc = io_uring_submit_and_wait_timeout(ring, cqe, 1, &ts, NULL);
 	if (rc >= 0 && *cqe)
 		return 0;
-	/* A signal (the stop request) also ends the wait: the caller looks. */
-	if (rc >= 0 || rc == -ETIME || rc == -EINTR)
+	if (rc >= 0 || rc == -ETIME)
 		return ETIME;
+	/* A signal (the stop request's poke, or any other) ends the wait too:
+	 * the caller looks at its flags, but counts no quiet checkpoint. */
 	return -rc;
 }
 
@@ -544,12 +545,12 @@ static void on_read(struct run *x, unsigned i, int res)
 	 * sink, a stream's after a stop. A cancelled request may also end in
 	 * -EINTR. */
 	bool cancelled = x->err || x->gave_up || (x->stopping && !x->src_file);
-	bool interrupted = res == -ECANCELED || res == -EINTR || res == -EAGAIN;
+	bool interrupted = zc_uring_retryable(res);
 	if (interrupted && cancelled) {
 		read_ready(x, s); /* what it read before the cancel still counts */
 		return;
 	}
-	if (res == -EINTR || res == -EAGAIN) {
+	if (interrupted) { /* not cancelled by this loop: see zc_uring_retryable */
 		bump(x, u->st_resubmits, 1);
 		issue_read(x, i);
 		return;
@@ -598,7 +599,7 @@ static void on_write(struct run *x, unsigned i, int res)
 		issue_write(x, i);
 		return;
 	}
-	if ((res == -EINTR || res == -EAGAIN) && !x->err && !x->gave_up) {
+	if (zc_uring_retryable(res) && !x->err && !x->gave_up) {
 		bump(x, u->st_resubmits, 1);
 		issue_write(x, i);
 		return;
@@ -707,6 +708,8 @@ void zc_upipe_run(struct zc_upipe *u, const struct zc_copy_params *p, const stru
 			break; /* end of stream, stop or error, with nothing in flight */
 		struct io_uring_cqe *cqe;
 		int rc = zc_uring_wait(&u->ring, &cqe, wait);
+		if (rc == EINTR)
+			continue; /* a signal, not a quiet checkpoint: a storm must not end the wait early */
 		if (rc == ETIME) {
 			/* Cancelled requests that never come back are left to the
 			 * ring's teardown. */

@@ -9,6 +9,7 @@
 #include <liburing.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <errno.h>
 #include <stdint.h>
 
 #include "strategy.h"
@@ -61,9 +62,19 @@ static inline char *zc_uring_buf(const struct zc_uring_bufs *b, unsigned i)
 
 /* Submit what is queued, then wait for one completion for at most ms
  * milliseconds (a checkpoint, or what is left of one). Returns 0 with *cqe
- * set (not yet marked seen), ETIME when the time passed with nothing (or a
- * signal came), or an errno. */
+ * set (not yet marked seen), ETIME when the time passed with nothing, EINTR
+ * when a signal came first, or an errno. */
 int zc_uring_wait(struct io_uring *ring, struct io_uring_cqe **cqe, unsigned ms);
+
+/* A request result to submit again when this loop did not cancel it:
+ * -EINTR and -EAGAIN (a signal, a socket deadline), and -ECANCELED, which
+ * the kernel gives work it could not hand to an io-wq worker while the
+ * submitting thread had a signal pending (seen under a signal storm: a
+ * file read, a write and a splice failed so with nothing cancelled). */
+static inline bool zc_uring_retryable(int res)
+{
+	return res == -EINTR || res == -EAGAIN || res == -ECANCELED;
+}
 
 /* CLOCK_MONOTONIC in milliseconds: how long a sink has taken nothing. */
 uint64_t zc_uring_now_ms(void);

@@ -137,6 +137,10 @@ int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const stru
 			return err;
 		}
 		if (err) {
+			/* What a short write took before the error is delivered
+			 * (a full disk, a reset peer): counted as on a stop. */
+			if (k == 0)
+				r->moved += written;
 			r->what = "write";
 			return err;
 		}

@@ -112,6 +112,8 @@ static void rwv_transfer(void *state, const struct zc_copy_params *p, const stru
 				return;
 			}
 			if (err) {
+				if (k == 0)
+					r->moved += written; /* what a short writev took before the error */
 				r->err = err;
 				r->what = "writev";
 				return;

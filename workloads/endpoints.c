@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,8 +39,22 @@ static void init_run(struct zc_wl_run *r)
 	r->peer_report = r->peer_go = -1;
 }
 
-/* A connected pair of kind `kind`: data written to *wr arrives at *rd. */
-static int make_pair(unsigned kind, int listener, int *wr, int *rd, char *err, size_t err_len)
+/* The sockbuf test hook: SO_SNDBUF and SO_RCVBUF of `bytes` on fd. */
+static int set_sockbuf(int fd, uint64_t bytes, char *err, size_t err_len)
+{
+	int v = (int)bytes;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v) != 0) {
+		snprintf(err, err_len, "setsockopt(SO_SNDBUF/SO_RCVBUF): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* A connected pair of kind `kind`: data written to *wr arrives at *rd.
+ * sockbuf (the test hook, 0: off) sizes both ends' socket buffers; a TCP
+ * listener was given it already, so accepted ends inherit it. */
+static int make_pair(unsigned kind, int listener, uint64_t sockbuf, int *wr, int *rd, char *err, size_t err_len)
 {
 	if (kind == ZC_EP_PIPE) {
 		int fds[2];
@@ -59,6 +74,12 @@ static int make_pair(unsigned kind, int listener, int *wr, int *rd, char *err, s
 		}
 		*wr = fds[0];
 		*rd = fds[1];
+		if (sockbuf &&
+		    (set_sockbuf(fds[0], sockbuf, err, err_len) || set_sockbuf(fds[1], sockbuf, err, err_len))) {
+			close(fds[0]);
+			close(fds[1]);
+			return -1;
+		}
 		return 0;
 	}
 	struct sockaddr_in a;
@@ -68,6 +89,10 @@ static int make_pair(unsigned kind, int listener, int *wr, int *rd, char *err, s
 		return -1;
 	}
 	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c >= 0 && sockbuf && set_sockbuf(c, sockbuf, err, err_len) != 0) {
+		close(c);
+		return -1;
+	}
 	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a) != 0) {
 		snprintf(err, err_len, "connect to 127.0.0.1:%u: %s", ntohs(a.sin_port), strerror(errno));
 		if (c >= 0)
@@ -120,10 +145,16 @@ int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, si
 			snprintf(err, err_len, "listen on 127.0.0.1: %s", strerror(errno));
 			goto fail;
 		}
+		if (p->faults.sockbuf && set_sockbuf(listener, p->faults.sockbuf, err, err_len) != 0)
+			goto fail;
 	}
+	if (p->faults.sockbuf && (w->source | w->sink) & (ZC_EP_TCP | ZC_EP_UNIX))
+		zc_fault_note("sockbuf: SO_SNDBUF and SO_RCVBUF of %" PRIu64 " bytes on every socket",
+			      p->faults.sockbuf);
 	for (unsigned k = 0; k < p->streams; k++) {
 		if (w->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE)) {
-			if (make_pair(w->source, listener, &r->peer_src[k], &r->subj_src[k], err, err_len) != 0 ||
+			if (make_pair(w->source, listener, p->faults.sockbuf, &r->peer_src[k], &r->subj_src[k], err,
+				      err_len) != 0 ||
 			    set_deadlines(p, r->subj_src[k], w->source, err, err_len) != 0)
 				goto fail;
 		}
@@ -136,7 +167,8 @@ int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, si
 					goto fail;
 				continue;
 			}
-			if (make_pair(w->sink, listener, &r->subj_dst[k][j], &r->peer_dst[k][j], err, err_len) != 0 ||
+			if (make_pair(w->sink, listener, p->faults.sockbuf, &r->subj_dst[k][j], &r->peer_dst[k][j], err,
+				      err_len) != 0 ||
 			    set_deadlines(p, r->subj_dst[k][j], w->sink, err, err_len) != 0)
 				goto fail;
 		}

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ struct drain {
 };
 
 struct produce {
-	int fd;
+	int fd, stream;
 	uint64_t sent, total;
 	loff_t file_off; /* position in the pattern file */
 };
@@ -48,6 +49,8 @@ static void on_resume(int sig)
 
 struct peer {
 	const struct zc_wl_params *p;
+	bool stopped_once; /* the peer-stop test hook fired */
+	uint64_t produced; /* bytes sent over all producing streams */
 	struct zc_sink_report rep;
 	char *buf;
 	int null_fd, pipe_r, pipe_w; /* splice drain: socket -> pipe -> /dev/null */
@@ -62,12 +65,46 @@ static void fail(struct peer *pe, const char *what, int err)
 	snprintf(pe->rep.what, sizeof pe->rep.what, "%s", what);
 }
 
+/* The peer-reset test hook: drop the stream with an RST (SO_LINGER 0; on a
+ * unix socket or a pipe the close alone, with data unread). The caller
+ * closes fd. */
+static void reset_stream(int fd, const char *what, int stream, uint64_t at)
+{
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) != 0 && errno != ENOTSOCK)
+		zc_fault_note("peer-reset: setsockopt(SO_LINGER): %s", strerror(errno));
+	zc_fault_note("peer-reset: %s stream %d reset after %" PRIu64 " bytes", what, stream, at);
+}
+
+/* How much a drain may take now: all it asks, up to a test hook's limit. */
+static size_t drain_ask(const struct zc_wl_params *p, const struct drain *d, size_t ask)
+{
+	uint64_t limit = p->faults.peer_reset;
+	if (limit && limit - d->got < ask)
+		ask = (size_t)(limit - d->got);
+	return ask;
+}
+
+/* The peer-stop test hook: stop once, after `bytes` over all streams. */
+static void maybe_stop(struct peer *pe, uint64_t bytes)
+{
+	if (!pe->p->faults.peer_stop || pe->stopped_once || bytes < pe->p->faults.peer_stop)
+		return;
+	pe->stopped_once = true;
+	zc_fault_note("peer-stop: stopping after %" PRIu64 " bytes", bytes);
+	raise(SIGSTOP);
+}
+
 /* Consume what is readable on d. Returns 1 at end of stream, 0 to go on,
  * -1 on error. */
 static int drain_some(struct peer *pe, struct drain *d)
 {
 	const struct zc_wl_params *p = pe->p;
 	ssize_t n;
+	if (p->faults.peer_reset && d->got >= p->faults.peer_reset) {
+		reset_stream(d->fd, "sink", d->stream, d->got);
+		return 1;
+	}
 	if (d->got >= p->stall_after && !resumed) {
 		/* A stalled peer: it stops reading but keeps the stream open, so
 		 * the subject's sends back up until it gives up or is killed. Once
@@ -79,7 +116,7 @@ static int drain_some(struct peer *pe, struct drain *d)
 		return 0;
 	}
 	if (p->verify || p->drain == ZC_DRAIN_READ) {
-		n = read(d->fd, pe->buf, COPY_BUF);
+		n = read(d->fd, pe->buf, drain_ask(p, d, COPY_BUF));
 		if (n > 0 && p->verify && pe->rep.mismatch_at < 0) {
 			int64_t bad = zc_pattern_check_periodic(pe->buf, d->got, (size_t)n, p->segment, p->redact);
 			if (bad >= 0) {
@@ -89,9 +126,9 @@ static int drain_some(struct peer *pe, struct drain *d)
 			}
 		}
 	} else if (p->drain == ZC_DRAIN_TRUNC) {
-		n = recv(d->fd, pe->buf, TRUNC_ASK, MSG_TRUNC);
+		n = recv(d->fd, pe->buf, drain_ask(p, d, TRUNC_ASK), MSG_TRUNC);
 	} else {
-		n = splice(d->fd, NULL, pe->pipe_w, NULL, TRUNC_ASK, SPLICE_F_MOVE);
+		n = splice(d->fd, NULL, pe->pipe_w, NULL, drain_ask(p, d, TRUNC_ASK), SPLICE_F_MOVE);
 		for (ssize_t left = n; left > 0;) {
 			ssize_t m = splice(pe->pipe_r, NULL, pe->null_fd, NULL, (size_t)left, SPLICE_F_MOVE);
 			if (m < 0 && errno == EINTR)
@@ -106,6 +143,7 @@ static int drain_some(struct peer *pe, struct drain *d)
 	if (n > 0) {
 		d->got += (uint64_t)n;
 		pe->rep.received += (uint64_t)n;
+		maybe_stop(pe, pe->rep.received);
 		return 0;
 	}
 	if (n == 0)
@@ -125,6 +163,14 @@ static int produce_some(struct peer *pe, struct produce *pr)
 	uint64_t left = pr->total - pr->sent;
 	if (left == 0)
 		return 1;
+	if (p->faults.peer_reset) {
+		if (pr->sent >= p->faults.peer_reset) {
+			reset_stream(pr->fd, "source", pr->stream, pr->sent);
+			return 1;
+		}
+		if (p->faults.peer_reset - pr->sent < left)
+			left = p->faults.peer_reset - pr->sent;
+	}
 	uint64_t in_seg = p->segment - (uint64_t)pr->file_off;
 	size_t n = (size_t)(left < in_seg ? left : in_seg);
 	if (n > PRODUCE_CHUNK)
@@ -134,6 +180,8 @@ static int produce_some(struct peer *pe, struct produce *pr)
 			    : sendfile(pr->fd, pe->src_fd, &pr->file_off, n);
 	if (w > 0) {
 		pr->sent += (uint64_t)w;
+		pe->produced += (uint64_t)w;
+		maybe_stop(pe, pe->produced);
 		if ((uint64_t)pr->file_off == p->segment)
 			pr->file_off = 0; /* the next transfer's copy of the file */
 		return pr->sent == pr->total;
@@ -200,7 +248,8 @@ static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *
 			if (r->peer_dst[k][j] >= 0)
 				d[nd++] = (struct drain){.fd = r->peer_dst[k][j], .stream = (int)k, .sink = (int)j};
 		if (r->peer_src[k] >= 0) {
-			pr[np++] = (struct produce){.fd = r->peer_src[k], .total = p->segment * p->transfers};
+			pr[np++] = (struct produce){
+				.fd = r->peer_src[k], .stream = (int)k, .total = p->segment * p->transfers};
 			if (fcntl(r->peer_src[k], F_SETFL, O_NONBLOCK) != 0)
 				fail(&pe, "fcntl(O_NONBLOCK)", errno);
 		}

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "faults.h"
+
 #define ZC_MAX_STREAMS 64
 
 /* How a drain peer consumes a stream it is not verifying. */
@@ -45,10 +47,11 @@ struct zc_wl_params {
 	const char *source_path; /* the pattern file */
 	const char *dest_base;	 /* file sinks: stream k, sink j is "<dest_base>-<k>-<j>" */
 	int peer_cpu;
-	enum zc_drain drain; /* resolved: never AUTO */
-	unsigned checkpoint_ms; /* socket deadlines on the subject's ends */
-	bool deadlines;		/* false: no SO_SNDTIMEO/SO_RCVTIMEO (the blind variant) */
-	uint64_t stall_after;	/* the drain peer stops reading after this many bytes per sink stream */
+	enum zc_drain drain;	 /* resolved: never AUTO */
+	unsigned checkpoint_ms;	 /* socket deadlines on the subject's ends */
+	bool deadlines;		 /* false: no SO_SNDTIMEO/SO_RCVTIMEO (the blind variant) */
+	uint64_t stall_after;	 /* the drain peer stops reading after this many bytes per sink stream */
+	struct zc_faults faults; /* test-only fault hooks; all 0 normally */
 };
 
 /* One run's endpoints. Descriptors are -1 where unused. */
