@@ -37,6 +37,7 @@ struct zc_cell_params {
 	bool dest_fresh;
 	bool cache_cold;	    /* evict the source from the page cache before every run */
 	enum zc_drain drain;	    /* resolved for the workload */
+	enum zc_send_mode send_mode; /* resolved for the workload (AUTO: not a TCP source) */
 	unsigned checkpoint_ms;	    /* loops regain control at least this often */
 	bool deadlines;		    /* false: the blind variant, no deadlines, no interrupts */
 	uint64_t shutdown_after_ns; /* send SIGTERM this long after the window opens; 0: never */

@@ -103,10 +103,17 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 			zc_usage_error("--drain %s does not work for workload '%s': %s", zc_drain_names[o->drain],
 				       w->name, why);
 		bool stream_source = w->source != ZC_EP_FILE && w->source != ZC_EP_MEM;
-		if ((o->shutdown_after_ns || o->stall_after != UINT64_MAX) && w->sink == ZC_EP_FILE)
+		/* A file fed from a socket can be stopped: the file then holds a
+		 * verified prefix (tcp-file). Only a drain peer can stall. */
+		bool stoppable_file = w->sink == ZC_EP_FILE && w->source == ZC_EP_TCP;
+		if ((o->shutdown_after_ns && w->sink == ZC_EP_FILE && !stoppable_file) ||
+		    (o->stall_after != UINT64_MAX && w->sink == ZC_EP_FILE))
 			zc_usage_error(
 				"--shutdown-after and --stall-peer need a stream sink; workload '%s' writes a file",
 				w->name);
+		if (o->stall_after != UINT64_MAX && w->sink == ZC_EP_MEM)
+			zc_usage_error("--stall-peer needs a peer that drains; workload '%s' consumes in memory",
+				       w->name);
 		if (stream_source && o->transfers > 1)
 			zc_usage_error("--transfers %" PRIu64 " does not work for workload '%s': a stream source ends "
 				       "once (valid for file and memory sources)",
@@ -149,6 +156,7 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							.dest_fresh = o->dest_fresh,
 							.cache_cold = o->cache_cold,
 							.drain = drain,
+							.send_mode = zc_send_mode_resolve(w, o->send_mode),
 							.checkpoint_ms = (unsigned)(o->checkpoint_ns / 1000000),
 							.deadlines = !o->no_deadlines,
 							.shutdown_after_ns = o->shutdown_after_ns,

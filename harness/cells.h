@@ -24,6 +24,7 @@ struct zc_cell_opts {
 	enum zc_inspect inspect;
 	bool dest_fresh, cache_cold;
 	enum zc_drain drain;
+	enum zc_send_mode send_mode; /* --send-mode: how the peer sends TCP sources */
 	uint64_t checkpoint_ns;
 	bool no_deadlines;
 	uint64_t shutdown_after_ns, kill_after_ns;

@@ -344,6 +344,7 @@ enum {
 	OPT_DEST,
 	OPT_DEST_DIR,
 	OPT_DRAIN,
+	OPT_SEND_MODE,
 	OPT_CACHE_DIR,
 	OPT_VERIFY,
 	OPT_NO_PROBES,
@@ -475,6 +476,9 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 		return 1;
 	case OPT_DRAIN:
 		c->drain = (enum zc_drain)zc_choice_arg("--drain", arg, zc_drain_names, 4);
+		return 1;
+	case OPT_SEND_MODE:
+		c->send_mode = (enum zc_send_mode)zc_choice_arg("--send-mode", arg, zc_send_mode_names, 4);
 		return 1;
 	case OPT_VERIFY:
 		o->verify = (enum zc_verify)zc_choice_arg("--verify", arg, verify_names, 2);
@@ -658,6 +662,9 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"  --drain D          how a peer discards data it does not verify: auto (default:\n"                           \
 	"                     trunc for TCP, splice otherwise), trunc (recv MSG_TRUNC),\n"                             \
 	"                     read or splice\n"                                                                        \
+	"  --send-mode M      how the peer sends TCP sources: auto (default: send for\n"                               \
+	"                     tcp-file and tcp-mem, sendfile for tcp-proxy), send,\n"                                  \
+	"                     sendfile or zerocopy (MSG_ZEROCOPY)\n"                                                   \
 	"  --verify V         check every byte on each cell's first run (default) or all\n"                            \
 	"  --cache-dir DIR    where pattern files live, private to you (default\n"                                     \
 	"                     $ZCBENCH_CACHE_DIR, else $XDG_CACHE_HOME/zcbench or\n"                                   \
@@ -669,8 +676,8 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"                     ms, s; fractions such as 0.5s are taken)\n"                                              \
 	"  --no-deadlines     the blind variant: no socket deadlines, no interruption\n"                               \
 	"  --shutdown-after DUR  the shutdown benchmark: SIGTERM to the subject this\n"                                \
-	"                     long after its window opens (stream sinks only); every\n"                                \
-	"                     such run is verified byte by byte (more than 0)\n"                                       \
+	"                     long after its window opens (stream sinks, tcp-file);\n"                                 \
+	"                     every such run is verified byte by byte (more than 0)\n"                                 \
 	"  --kill-after DUR   SIGKILL a subject still running this long after SIGTERM\n"                               \
 	"                     (default 2s; more than 0)\n"                                                             \
 	"  --stall-peer N     the drain peer stops reading after N bytes per stream and\n"                             \
@@ -712,6 +719,7 @@ static const struct option matrix_longopts[] = {
 	{"dest", required_argument, 0, OPT_DEST},
 	{"dest-dir", required_argument, 0, OPT_DEST_DIR},
 	{"drain", required_argument, 0, OPT_DRAIN},
+	{"send-mode", required_argument, 0, OPT_SEND_MODE},
 	{"verify", required_argument, 0, OPT_VERIFY},
 	{"cache-dir", required_argument, 0, OPT_CACHE_DIR},
 	{"timeout", required_argument, 0, OPT_TIMEOUT},

@@ -25,6 +25,7 @@
 #include "../strategies/io_util.h"
 #include "../workloads/crc32c.h"
 #include "../workloads/pattern.h"
+#include "../workloads/recv_witness.h"
 
 /* One stream: its own strategy state, endpoints and result. */
 struct stream {
@@ -603,6 +604,8 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		.checkpoint_ms = p->checkpoint_ms,
 		.stop = &stop_requested,
 		.stop_at_ns = &stop.at_ns,
+		.verify = wp->verify,
+		.verify_period = wp->segment,
 	};
 	unsigned n = p->streams;
 	struct stream *st = calloc(n, sizeof *st);
@@ -771,10 +774,25 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 			snprintf(m.path, sizeof m.path, "%s", tr->path ? tr->path : s->name);
 			m.crc = tr->crc;
 		}
+		if (tr->mismatch && !m.mismatch) {
+			m.mismatch = true;
+			m.mismatch_at = tr->mismatch_at;
+			m.mismatch_stream = k;
+		}
 		if (m.checksummed && tr->crc != want_crc && !tr->err && !tr->stopped) {
 			m.checksummed = false;
 			snprintf(m.checksum_error, sizeof m.checksum_error, "stream %u: CRC32C %08x, expected %08x", k,
 				 tr->crc, want_crc);
+		}
+	}
+	/* A memory sink leaves nothing to check afterwards: the kernel's count
+	 * of what left each socket's receive queue is the witness. */
+	if (p->workload->sink == ZC_EP_MEM && p->workload->source == ZC_EP_TCP) {
+		m.have_consumed = true;
+		for (unsigned k = 0; k < n && m.have_consumed; k++) {
+			uint64_t c = 0;
+			m.have_consumed = zc_tcp_consumed(st[k].src[0], &c) == 0;
+			m.consumed += c;
 		}
 	}
 	/* Closing the sinks is what tells a peer its streams ended. */

@@ -24,6 +24,13 @@ struct zc_result_msg {
 	uint32_t crc;	    /* stream 0's CRC32C */
 	char checksum_error[96];
 	bool stop_requested; /* SIGTERM/SIGINT during the window */
+	/* Memory sinks: the first wrong byte a verifying consumer saw, and what
+	 * the kernel says was consumed (the witness for "received"). */
+	bool mismatch;
+	uint64_t mismatch_at;
+	unsigned mismatch_stream;
+	bool have_consumed;
+	uint64_t consumed;
 };
 
 /* Runs in the forked child: set up, report ready, wait for the go byte,

@@ -121,9 +121,26 @@ void zc_inspect(const struct zc_copy_params *p, void *buf, size_t n, struct zc_t
 	}
 }
 
+void zc_consume_memory(const struct zc_copy_params *p, const void *buf, size_t n, struct zc_transfer_result *r)
+{
+	if (p->verify && !r->mismatch) {
+		int64_t bad = zc_pattern_check_periodic(buf, r->moved, n, p->verify_period,
+							p->inspect == ZC_INSPECT_REDACT);
+		if (bad >= 0) {
+			r->mismatch = true;
+			r->mismatch_at = r->moved + (uint64_t)bad;
+		}
+	}
+	r->moved += n;
+}
+
 int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const struct zc_copy_params *p,
 		   struct zc_transfer_result *r)
 {
+	if (p->dst_kind == ZC_EP_MEM) {
+		zc_consume_memory(p, buf, n, r);
+		return 0;
+	}
 	for (unsigned k = 0; k < io->ndst; k++) {
 		size_t written;
 		int err = zc_write_progress(io->dst[k], buf, n, p, &written);

@@ -77,7 +77,12 @@ void zc_prefault(void *buf, size_t n);
  * redact them in place. Only strategies that see the data call this. */
 void zc_inspect(const struct zc_copy_params *p, void *buf, size_t n, struct zc_transfer_result *r);
 
-/* Write n bytes to every sink of io and count them in r->moved. Returns 0 or
+/* A memory sink takes n bytes that arrived at stream offset r->moved: it
+ * checks them against the pattern when verifying (the first wrong byte goes
+ * to r->mismatch_at) and counts them in r->moved. --inspect is the caller's. */
+void zc_consume_memory(const struct zc_copy_params *p, const void *buf, size_t n, struct zc_transfer_result *r);
+
+/* Write n bytes to every sink of io (or consume them: memory sinks) and count them in r->moved. Returns 0 or
  * an errno; sets r->what, or r->stopped and r->stranded on a stop. */
 int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const struct zc_copy_params *p,
 		   struct zc_transfer_result *r);

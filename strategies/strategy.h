@@ -17,7 +17,8 @@ enum zc_endpoint {
 	ZC_EP_TCP = 1u << 1,  /* a connected TCP stream socket */
 	ZC_EP_UNIX = 1u << 2, /* a connected unix stream socket */
 	ZC_EP_PIPE = 1u << 3, /* a pipe */
-	ZC_EP_MEM = 1u << 4,  /* bytes already in the subject's memory (sources only) */
+	ZC_EP_MEM = 1u << 4,  /* source: bytes already in the subject's memory; sink: bytes
+			       * consumed there (discarded, or checksummed/redacted with --inspect) */
 	ZC_EP_ANY = 0xffu,
 };
 
@@ -85,6 +86,10 @@ struct zc_copy_params {
 	const volatile uint64_t *stop_at_ns;
 	/* --victim: one per stream, indexed by zc_thread_index; NULL when off. */
 	struct zc_victim *victims;
+	/* Memory sinks: check every consumed byte against the pattern (a stream
+	 * of verify_period-byte segments), as a file or peer sink would. */
+	bool verify;
+	uint64_t verify_period;
 };
 
 /* The endpoints of one transfer. */
@@ -112,6 +117,8 @@ struct zc_transfer_result {
 	 * bytes of sends the kernel copied after all, and of sends whose pages
 	 * it only pinned. */
 	uint64_t zc_copied_bytes, zc_pinned_bytes;
+	bool mismatch;	      /* memory sinks, verifying: a consumed byte was wrong */
+	uint64_t mismatch_at; /* its offset in the stream */
 };
 
 struct zc_strategy {

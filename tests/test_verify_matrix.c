@@ -73,9 +73,12 @@ static void expect_exact(const char *strategy, const char *workload, uint64_t si
 	const char *st = json_string_value(json_object_get(cell, "status"));
 	json_t *runs = json_object_get(cell, "runs");
 	int ok = status == 0 && st && strcmp(st, "ok") == 0 && json_array_size(runs) == 2;
+	/* A blind strategy into memory leaves nothing to check but the count. */
+	const struct zc_strategy *s = zc_strategy_find(strategy);
+	bool checkable = s->sees_data || zc_workload_find(workload)->sink != ZC_EP_MEM;
 	for (size_t i = 0; ok && i < 2; i++) {
 		json_t *run = json_array_get(runs, i);
-		ok = json_is_true(json_object_get(run, "verified")) &&
+		ok = json_is_true(json_object_get(run, "verified")) == checkable &&
 		     (uint64_t)json_integer_value(json_object_get(run, "bytes")) == size;
 	}
 	if (!ok) {
@@ -133,9 +136,11 @@ int main(int argc, char **argv)
 		 src);
 	for (size_t si = 0; si < zc_strategy_count; si++)
 		for (size_t wi = 0; wi < zc_workload_count; wi++) {
-			/* A memory source never reads the file. */
+			/* A memory source never reads the file; a blind strategy
+			 * into memory never sees a byte (recv_trunc). */
 			if (zc_cell_unsupported(zc_strategies[si], zc_workloads[wi]) ||
-			    zc_workloads[wi]->source == ZC_EP_MEM)
+			    zc_workloads[wi]->source == ZC_EP_MEM ||
+			    (zc_workloads[wi]->sink == ZC_EP_MEM && !zc_strategies[si]->sees_data))
 				continue;
 			/* The run that finds it stops trusting the file: corrupt it again. */
 			corrupt_and_stamp(src);

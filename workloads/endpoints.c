@@ -158,7 +158,7 @@ int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, si
 			    set_deadlines(p, r->subj_src[k], w->source, err, err_len) != 0)
 				goto fail;
 		}
-		for (unsigned j = 0; j < w->nsinks; j++) {
+		for (unsigned j = 0; j < w->nsinks && w->sink != ZC_EP_MEM; j++) {
 			if (w->sink == ZC_EP_FILE) {
 				char path[4200];
 				dest_path(p, k, j, path, sizeof path);
@@ -174,7 +174,7 @@ int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, si
 		}
 	}
 	close_fd(&listener);
-	if (w->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE) || w->sink != ZC_EP_FILE) {
+	if (w->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE) || !(w->sink & (ZC_EP_FILE | ZC_EP_MEM))) {
 		int e = zc_peer_start(p, r);
 		if (e) {
 			snprintf(err, err_len, "fork peer: %s", strerror(e));
@@ -249,7 +249,11 @@ int zc_wl_finish(const struct zc_wl_params *p, struct zc_wl_run *r, struct zc_si
 			dest_path(p, k, j, path, sizeof path);
 			uint64_t got;
 			int64_t bad = -1;
-			if (p->verify) {
+			if (p->verify && p->stop_expected) {
+				if (zc_dest_verify_prefix(path, p->segment * p->transfers, p->segment, p->redact, &got,
+							  &bad, err, err_len) != 0)
+					return -1;
+			} else if (p->verify) {
 				if (zc_dest_verify(path, p->segment * p->transfers, p->segment, p->redact, &got, &bad,
 						   err, err_len) != 0)
 					return -1;

@@ -17,6 +17,7 @@
 
 #include "../strategies/strategy.h"
 #include "pattern.h"
+#include "peer_send.h"
 
 #define TRUNC_ASK (1u << 20)
 /* read() and verification use a buffer that stays in L2, as iperf3's
@@ -55,6 +56,7 @@ struct peer {
 	char *buf;
 	int null_fd, pipe_r, pipe_w; /* splice drain: socket -> pipe -> /dev/null */
 	int src_fd;		     /* the pattern file producers send from */
+	struct zc_send_buf sb;	     /* TCP sources sent with send() or MSG_ZEROCOPY */
 };
 
 static void fail(struct peer *pe, const char *what, int err)
@@ -175,9 +177,16 @@ static int produce_some(struct peer *pe, struct produce *pr)
 	size_t n = (size_t)(left < in_seg ? left : in_seg);
 	if (n > PRODUCE_CHUNK)
 		n = PRODUCE_CHUNK;
-	ssize_t w = p->w->source == ZC_EP_PIPE
-			    ? splice(pe->src_fd, &pr->file_off, pr->fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_NONBLOCK)
-			    : sendfile(pr->fd, pe->src_fd, &pr->file_off, n);
+	bool from_buf = pe->sb.buf != NULL;
+	ssize_t w;
+	if (p->w->source == ZC_EP_PIPE)
+		w = splice(pe->src_fd, &pr->file_off, pr->fd, NULL, n, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	else if (from_buf)
+		w = zc_send_some(&pe->sb, pr->fd, (uint64_t)pr->file_off, n);
+	else
+		w = sendfile(pr->fd, pe->src_fd, &pr->file_off, n);
+	if (w > 0 && from_buf)
+		pr->file_off += w;
 	if (w > 0) {
 		pr->sent += (uint64_t)w;
 		pe->produced += (uint64_t)w;
@@ -192,7 +201,12 @@ static int produce_some(struct peer *pe, struct produce *pr)
 	 * ends here; what it delivered is checked at the sink. */
 	if (w < 0 && (errno == EPIPE || errno == ECONNRESET))
 		return 1;
-	fail(pe, p->w->source == ZC_EP_PIPE ? "splice(file->pipe)" : "sendfile", w < 0 ? errno : EIO);
+	fail(pe,
+	     p->w->source == ZC_EP_PIPE	       ? "splice(file->pipe)"
+	     : !from_buf		       ? "sendfile"
+	     : pe->sb.mode == ZC_SEND_ZEROCOPY ? "send(MSG_ZEROCOPY)"
+					       : "send",
+	     w < 0 ? errno : EIO);
 	return -1;
 }
 
@@ -258,6 +272,18 @@ static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *
 		pe.src_fd = open(p->source_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (pe.src_fd < 0)
 			fail(&pe, "open(source)", errno);
+		int e = zc_send_buf_init(&pe.sb, p);
+		if (e)
+			fail(&pe, "read(send buffer)", e);
+		for (unsigned i = 0; i < np && !e; i++)
+			if ((e = zc_send_socket_setup(&pe.sb, pr[i].fd)) != 0)
+				fail(&pe, "setsockopt(SO_ZEROCOPY)", e);
+		/* Set up: the parent may now start the subject, whose window
+		 * must not include this peer's preparation. */
+		ssize_t rw;
+		do
+			rw = write(report, "r", 1);
+		while (rw < 0 && errno == EINTR);
 		wait_go(go);
 	}
 	/* go stays open: the parent's go byte must not meet a closed pipe. */
@@ -309,6 +335,7 @@ static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *
 			}
 		}
 	}
+	zc_send_buf_free(&pe.sb);
 	ssize_t w = write(report, &pe.rep, sizeof pe.rep);
 	_exit(w == (ssize_t)sizeof pe.rep ? 0 : 1);
 }
@@ -358,6 +385,14 @@ int zc_peer_start(const struct zc_wl_params *p, struct zc_wl_run *r)
 		produces |= r->peer_src[k] >= 0;
 	if (produces) {
 		r->peer_go = gp[1];
+		/* Wait for the peer to be set up (its send buffer filled). */
+		char c;
+		ssize_t n;
+		do
+			n = read(rp[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			return n < 0 ? errno : EIO; /* the caller's abort reaps it */
 	} else {
 		close(gp[1]);
 		r->peer_go = -1;

@@ -25,11 +25,31 @@ static const struct zc_workload tcp_proxy = {
 static const struct zc_workload file_tee = {
 	"file-tee", "one file to two TCP connections at once, both drained and verified", ZC_EP_FILE, ZC_EP_TCP, 2};
 
-const struct zc_workload *const zc_workloads[] = {&file_tcp,  &file_file, &file_unix, &file_pipe,
-						  &pipe_file, &mem_tcp,	  &tcp_proxy, &file_tee};
+/* The receive side: a peer sends (--send-mode), the subject receives. */
+static const struct zc_workload tcp_file = {
+	"tcp-file", "a peer sends over TCP on loopback; the subject writes what it receives to a file, verified",
+	ZC_EP_TCP, ZC_EP_FILE, 1};
+static const struct zc_workload tcp_mem = {
+	"tcp-mem", "a peer sends over TCP on loopback; the subject receives into memory and consumes it there",
+	ZC_EP_TCP, ZC_EP_MEM, 1};
+
+const struct zc_workload *const zc_workloads[] = {&file_tcp, &file_file, &file_unix, &file_pipe, &pipe_file,
+						  &mem_tcp,  &tcp_proxy, &file_tee,  &tcp_file,	 &tcp_mem};
 const size_t zc_workload_count = sizeof zc_workloads / sizeof zc_workloads[0];
 
 const char *const zc_drain_names[] = {"auto", "trunc", "read", "splice"};
+const char *const zc_send_mode_names[] = {"auto", "send", "sendfile", "zerocopy"};
+
+enum zc_send_mode zc_send_mode_resolve(const struct zc_workload *w, enum zc_send_mode asked)
+{
+	if (w->source != ZC_EP_TCP)
+		return ZC_SEND_AUTO;
+	if (asked != ZC_SEND_AUTO)
+		return asked;
+	/* The proxy keeps the sender it was measured with; the receive
+	 * workloads send from memory, as most senders do. */
+	return w->sink == ZC_EP_FILE || w->sink == ZC_EP_MEM ? ZC_SEND_SEND : ZC_SEND_SENDFILE;
+}
 
 const struct zc_workload *zc_workload_find(const char *name)
 {
@@ -41,8 +61,8 @@ const struct zc_workload *zc_workload_find(const char *name)
 
 const char *zc_drain_resolve(const struct zc_workload *w, enum zc_drain asked, enum zc_drain *out)
 {
-	if (w->sink == ZC_EP_FILE) {
-		*out = ZC_DRAIN_AUTO; /* no peer drains a file */
+	if (w->sink == ZC_EP_FILE || w->sink == ZC_EP_MEM) {
+		*out = ZC_DRAIN_AUTO; /* no peer drains a file or the subject's memory */
 		return NULL;
 	}
 	if (asked == ZC_DRAIN_AUTO)

@@ -18,4 +18,11 @@ int zc_dest_prepare(const char *path, uint64_t size, bool verify, bool fresh, ch
 int zc_dest_verify(const char *path, uint64_t size, uint64_t period, bool redacted, uint64_t *received,
 		   int64_t *mismatch_at, char *err, size_t err_len);
 
+/* After a run stopped early: *received is the length of the pattern prefix
+ * (the bytes the subject delivered), *mismatch_at the first byte after it
+ * that is not the poison zc_dest_prepare wrote, -1 if none. Returns 0, or -1
+ * with err. */
+int zc_dest_verify_prefix(const char *path, uint64_t size, uint64_t period, bool redacted, uint64_t *received,
+			  int64_t *mismatch_at, char *err, size_t err_len);
+
 #endif

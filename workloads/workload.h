@@ -23,6 +23,16 @@ enum zc_drain {
 };
 extern const char *const zc_drain_names[]; /* indexed by enum zc_drain */
 
+/* How the peer sends a TCP source stream (--send-mode): it decides what a
+ * receiver can map with TCP_ZEROCOPY_RECEIVE. */
+enum zc_send_mode {
+	ZC_SEND_AUTO,	  /* send for the receive workloads, sendfile elsewhere */
+	ZC_SEND_SEND,	  /* send() from a pre-faulted anonymous buffer */
+	ZC_SEND_SENDFILE, /* sendfile() from the pattern file */
+	ZC_SEND_ZEROCOPY, /* send(MSG_ZEROCOPY) from the anonymous buffer */
+};
+extern const char *const zc_send_mode_names[]; /* indexed by enum zc_send_mode */
+
 struct zc_workload {
 	const char *name;
 	const char *description;
@@ -52,6 +62,8 @@ struct zc_wl_params {
 	bool deadlines;		 /* false: no SO_SNDTIMEO/SO_RCVTIMEO (the blind variant) */
 	uint64_t stall_after;	 /* the drain peer stops reading after this many bytes per sink stream */
 	struct zc_faults faults; /* test-only fault hooks; all 0 normally */
+	enum zc_send_mode send_mode; /* TCP sources: resolved, never AUTO; AUTO for other sources */
+	bool stop_expected;	     /* a shutdown run: a file sink holds a verified prefix */
 };
 
 /* One run's endpoints. Descriptors are -1 where unused. */
@@ -79,6 +91,9 @@ struct zc_sink_report {
 /* The drain a workload really uses for `asked`; NULL, or the reason it is
  * not possible (e.g. MSG_TRUNC on a pipe). */
 const char *zc_drain_resolve(const struct zc_workload *w, enum zc_drain asked, enum zc_drain *out);
+/* The send mode a workload really uses for `asked` (AUTO where the source is
+ * not TCP: nothing sends it). */
+enum zc_send_mode zc_send_mode_resolve(const struct zc_workload *w, enum zc_send_mode asked);
 
 /* Parent, before the subject is forked: make the descriptor pairs, prepare
  * destination files, start the peer. Returns 0, or -1 with err. */
