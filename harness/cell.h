@@ -37,7 +37,6 @@ struct zc_cell_params {
 	bool dest_fresh;
 	bool cache_cold;	    /* evict the source from the page cache before every run */
 	enum zc_drain drain;	    /* resolved for the workload */
-	enum zc_send_mode send_mode; /* resolved for the workload (AUTO: not a TCP source) */
 	unsigned checkpoint_ms;	    /* loops regain control at least this often */
 	bool deadlines;		    /* false: the blind variant, no deadlines, no interrupts */
 	uint64_t shutdown_after_ns; /* send SIGTERM this long after the window opens; 0: never */
@@ -45,6 +44,9 @@ struct zc_cell_params {
 	uint64_t kill_after_ns;	    /* a subject not gone this long after SIGTERM is killed */
 	size_t victim_bytes;	    /* --victim: the working set walked between chunks; 0: off */
 	uint64_t victim_every;	    /* --victim-every: bytes delivered between walks; 0: the chunk */
+
+	/* --send-mode, resolved for the workload (AUTO: not a TCP source). */
+	enum zc_send_mode send_mode;
 };
 
 /* What the subject measured over its window, sent back as it is. */

@@ -124,8 +124,8 @@ void zc_inspect(const struct zc_copy_params *p, void *buf, size_t n, struct zc_t
 void zc_consume_memory(const struct zc_copy_params *p, const void *buf, size_t n, struct zc_transfer_result *r)
 {
 	if (p->verify && !r->mismatch) {
-		int64_t bad = zc_pattern_check_periodic(buf, r->moved, n, p->verify_period,
-							p->inspect == ZC_INSPECT_REDACT);
+		int64_t bad =
+			zc_pattern_check_periodic(buf, r->moved, n, p->verify_period, p->inspect == ZC_INSPECT_REDACT);
 		if (bad >= 0) {
 			r->mismatch = true;
 			r->mismatch_at = r->moved + (uint64_t)bad;

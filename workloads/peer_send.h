@@ -1,7 +1,7 @@
 /* The peer's sender role for TCP sources (--send-mode): send() or
- * send(MSG_ZEROCOPY) from an anonymous buffer holding one segment of the
- * pattern, pre-faulted before the run, so the peer never waits on a page
- * fault and a receiver can be handed whole, page-aligned pages. */
+ * send(MSG_ZEROCOPY) from an anonymous, page-aligned buffer holding one
+ * segment read from the pattern file before the run (so no page fault lands
+ * in it, and a receiver can be handed whole pages); sendfile stays in peer.c. */
 #ifndef ZC_PEER_SEND_H
 #define ZC_PEER_SEND_H
 

@@ -62,8 +62,11 @@ struct zc_wl_params {
 	bool deadlines;		 /* false: no SO_SNDTIMEO/SO_RCVTIMEO (the blind variant) */
 	uint64_t stall_after;	 /* the drain peer stops reading after this many bytes per sink stream */
 	struct zc_faults faults; /* test-only fault hooks; all 0 normally */
-	enum zc_send_mode send_mode; /* TCP sources: resolved, never AUTO; AUTO for other sources */
-	bool stop_expected;	     /* a shutdown run: a file sink holds a verified prefix */
+
+	/* TCP sources: how the peer sends, resolved (AUTO for other sources). */
+	enum zc_send_mode send_mode;
+	/* A shutdown run: a file sink then holds a verified prefix. */
+	bool stop_expected;
 };
 
 /* One run's endpoints. Descriptors are -1 where unused. */
