@@ -90,6 +90,8 @@ struct zc_run {
 	struct zc_window w; /* valid when measured */
 	bool have_peer_usage;
 	uint64_t peer_user_ns, peer_sys_ns;
+	bool have_peer_zc; /* the peer sent with MSG_ZEROCOPY: its counts */
+	uint64_t peer_zc_sends, peer_zc_completions, peer_zc_copied;
 	json_t *counters; /* from the probes, or NULL */
 	/* The shutdown benchmark (--shutdown-after). */
 	bool shutdown, finished_before_signal, killed;

@@ -78,7 +78,11 @@ static void endpoints(unsigned bits, char *buf, size_t len)
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} names[] = {{ZC_EP_FILE, "file"}, {ZC_EP_TCP, "tcp"}, {ZC_EP_UNIX, "unix"}, {ZC_EP_PIPE, "pipe"}};
+	} names[] = {{ZC_EP_FILE, "file"},
+		     {ZC_EP_TCP, "tcp"},
+		     {ZC_EP_UNIX, "unix"},
+		     {ZC_EP_PIPE, "pipe"},
+		     {ZC_EP_MEM, "mem"}};
 	buf[0] = 0;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (bits & names[i].bit)

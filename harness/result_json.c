@@ -68,6 +68,11 @@ static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const
 			    r->have_peer_usage ? json_integer((json_int_t)r->peer_user_ns) : json_null());
 	json_object_set_new(j, "peer_sys_ns",
 			    r->have_peer_usage ? json_integer((json_int_t)r->peer_sys_ns) : json_null());
+	if (r->have_peer_zc)
+		json_object_set_new(j, "peer_zerocopy",
+				    json_pack("{s:I,s:I,s:I}", "sends", (json_int_t)r->peer_zc_sends, "completions",
+					      (json_int_t)r->peer_zc_completions, "copied",
+					      (json_int_t)r->peer_zc_copied));
 	json_object_set_new(j, "source_cached_bytes",
 			    r->source_cached_bytes >= 0 ? json_integer(r->source_cached_bytes) : json_null());
 	if (stat_names) {

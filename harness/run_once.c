@@ -241,6 +241,10 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 		run->have_peer_usage = rep->have_peer_usage;
 		run->peer_user_ns = rep->peer_user_ns;
 		run->peer_sys_ns = rep->peer_sys_ns;
+		run->have_peer_zc = rep->have_peer_zc;
+		run->peer_zc_sends = rep->peer_zc_sends;
+		run->peer_zc_completions = rep->peer_zc_completions;
+		run->peer_zc_copied = rep->peer_zc_copied;
 		if (have_msg) {
 			run->measured = true;
 			run->w = m->w;

@@ -26,6 +26,9 @@
 #define PRODUCE_CHUNK (1u << 20)
 /* How long the parent waits for the report once the subject is done. */
 #define REPORT_TIMEOUT_MS 60000
+/* How long a MSG_ZEROCOPY sender waits, after its streams ended, for the
+ * completions still owed (on loopback they come within microseconds). */
+#define ZC_COMPLETION_WAIT_MS 2000
 
 struct drain {
 	int fd, stream, sink;
@@ -330,10 +333,28 @@ static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *
 				if (rc != 0) {
 					p_done[k] = true;
 					live_p--;
-					close(pr[k].fd); /* end of stream for the subject */
+					/* End of stream for the subject. MSG_ZEROCOPY sends
+					 * still owe completions: the FIN goes now, the
+					 * socket stays open to count them. */
+					if (pe.sb.mode == ZC_SEND_ZEROCOPY)
+						shutdown(pr[k].fd, SHUT_WR);
+					else
+						close(pr[k].fd);
 				}
 			}
 		}
+	}
+	if (pe.sb.mode == ZC_SEND_ZEROCOPY) {
+		int fds[ZC_MAX_STREAMS];
+		for (unsigned i = 0; i < np; i++)
+			fds[i] = pr[i].fd;
+		zc_send_await_completions(&pe.sb, fds, np, ZC_COMPLETION_WAIT_MS);
+		for (unsigned i = 0; i < np; i++)
+			close(pr[i].fd);
+		pe.rep.have_peer_zc = true;
+		pe.rep.peer_zc_sends = pe.sb.zc_sends;
+		pe.rep.peer_zc_completions = pe.sb.zc_completions;
+		pe.rep.peer_zc_copied = pe.sb.zc_copied;
 	}
 	zc_send_buf_free(&pe.sb);
 	ssize_t w = write(report, &pe.rep, sizeof pe.rep);

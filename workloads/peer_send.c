@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 #include <linux/errqueue.h>
 #include <string.h>
@@ -88,12 +89,29 @@ ssize_t zc_send_some(struct zc_send_buf *b, int fd, uint64_t off, size_t n)
 	int flags = MSG_DONTWAIT | MSG_NOSIGNAL | (b->mode == ZC_SEND_ZEROCOPY ? MSG_ZEROCOPY : 0);
 	zc_send_reap(b, fd);
 	ssize_t w = send(fd, b->buf + off, n, flags);
+	if (w > 0 && b->mode == ZC_SEND_ZEROCOPY)
+		b->zc_sends++;
 	if (w < 0 && errno == ENOBUFS && b->mode == ZC_SEND_ZEROCOPY) {
 		/* Too many completions outstanding (optmem): reap and retry later. */
 		zc_send_reap(b, fd);
 		errno = EAGAIN;
 	}
 	return w;
+}
+
+void zc_send_await_completions(struct zc_send_buf *b, const int *fds, unsigned n, int timeout_ms)
+{
+	if (b->mode != ZC_SEND_ZEROCOPY)
+		return;
+	struct pollfd pfd[n ? n : 1];
+	for (int waited = 0; b->zc_completions < b->zc_sends && waited < timeout_ms; waited += 10) {
+		for (unsigned i = 0; i < n; i++)
+			pfd[i] = (struct pollfd){.fd = fds[i], .events = 0}; /* POLLERR is always reported */
+		if (poll(pfd, n, 10) < 0 && errno != EINTR)
+			return;
+		for (unsigned i = 0; i < n; i++)
+			zc_send_reap(b, fds[i]);
+	}
 }
 
 void zc_send_buf_free(struct zc_send_buf *b)

@@ -15,7 +15,9 @@ struct zc_send_buf {
 	char *buf; /* segment bytes of the pattern, page-aligned; NULL when unused */
 	size_t len;
 	enum zc_send_mode mode;
-	uint64_t zc_completions, zc_copied; /* MSG_ZEROCOPY notifications, and those the kernel copied */
+	/* MSG_ZEROCOPY: sends that took bytes (each has an id), ids reported
+	 * complete, and those flagged SO_EE_CODE_ZEROCOPY_COPIED. */
+	uint64_t zc_sends, zc_completions, zc_copied;
 };
 
 /* Before the run: allocate and fill the buffer (modes send and zerocopy).
@@ -28,6 +30,10 @@ int zc_send_socket_setup(const struct zc_send_buf *b, int fd);
 ssize_t zc_send_some(struct zc_send_buf *b, int fd, uint64_t off, size_t n);
 /* Reap MSG_ZEROCOPY completions queued on fd (never blocks). */
 void zc_send_reap(struct zc_send_buf *b, int fd);
+/* After the last send on every stream (each shut down for writing, so the
+ * subject has seen its end): wait up to timeout_ms for the completions still
+ * owed on fds, so the counts cover every send. */
+void zc_send_await_completions(struct zc_send_buf *b, const int *fds, unsigned n, int timeout_ms);
 void zc_send_buf_free(struct zc_send_buf *b);
 
 #endif

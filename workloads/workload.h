@@ -89,6 +89,9 @@ struct zc_sink_report {
 	char what[48];
 	bool have_peer_usage;
 	uint64_t peer_user_ns, peer_sys_ns;
+	/* --send-mode zerocopy: the peer's sends and what their completions said. */
+	bool have_peer_zc;
+	uint64_t peer_zc_sends, peer_zc_completions, peer_zc_copied;
 };
 
 /* The drain a workload really uses for `asked`; NULL, or the reason it is
