@@ -116,8 +116,12 @@ json_t *zc_cell_params_json(const struct zc_cell *c)
 							    : json_null());
 	json_object_set_new(j, "drain",
 			    p->workload->sink != ZC_EP_FILE ? json_string(zc_drain_names[p->drain]) : json_null());
-	json_object_set_new(j, "send_mode",
-			    p->send_mode != ZC_SEND_AUTO ? json_string(zc_send_mode_names[p->send_mode]) : json_null());
+	/* Only where a cell's peer sends some other way than sendfile, which it
+	 * always did before --send-mode: other cells' params stay equal to
+	 * those of older result files, so compare still matches them. */
+	bool receive = p->workload->sink == ZC_EP_FILE || p->workload->sink == ZC_EP_MEM;
+	if (p->send_mode != ZC_SEND_AUTO && (receive || p->send_mode != ZC_SEND_SENDFILE))
+		json_object_set_new(j, "send_mode", json_string(zc_send_mode_names[p->send_mode]));
 	json_object_set_new(j, "streams", json_integer(p->streams));
 	static const char *const inspect_names[] = {"none", "checksum", "redact"};
 	json_object_set_new(j, "inspect", json_string(inspect_names[p->inspect]));

@@ -193,8 +193,10 @@ int main(int argc, char **argv)
 		 "--reps", "1", "--warmup", "0", NULL);
 	CHECK(st == 0);
 	CHECK(strcmp(str(json_object_get(cell_of(doc, 0), "params"), "send_mode"), "send") == 0);
-	CHECK(strcmp(str(json_object_get(cell_of(doc, 1), "params"), "send_mode"), "sendfile") == 0);
-	CHECK(json_is_null(json_object_get(json_object_get(cell_of(doc, 2), "params"), "send_mode")));
+	/* tcp-proxy's peer sends with sendfile as it always did, file-tcp has no
+	 * sender: no key, so their params match older result files. */
+	CHECK(!json_object_get(json_object_get(cell_of(doc, 1), "params"), "send_mode"));
+	CHECK(!json_object_get(json_object_get(cell_of(doc, 2), "params"), "send_mode"));
 	json_decref(doc);
 
 	/* The floor: recv(MSG_TRUNC) consumes every byte (the kernel's count
