@@ -666,7 +666,8 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"  --drain D          how a peer discards data it does not verify: auto (default:\n"                           \
 	"                     trunc for TCP, splice otherwise), trunc (recv MSG_TRUNC),\n"                             \
 	"                     read or splice\n"                                                                        \
-	"  --send-mode M      peer sends TCP by send, sendfile or zerocopy\n"                                          \
+	"  --send-mode M      how the peer sends TCP sources: auto (send for tcp-file and\n"                           \
+	"                     tcp-mem, sendfile for tcp-proxy), send, sendfile, zerocopy\n"                            \
 	"  --verify V         check every byte on each cell's first run (default) or all\n"                            \
 	"  --cache-dir DIR    where pattern files live, private to you (default\n"                                     \
 	"                     $ZCBENCH_CACHE_DIR, else $XDG_CACHE_HOME/zcbench or\n"                                   \
@@ -678,8 +679,8 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"                     ms, s; fractions such as 0.5s are taken)\n"                                              \
 	"  --no-deadlines     the blind variant: no socket deadlines, no interruption\n"                               \
 	"  --shutdown-after DUR  the shutdown benchmark: SIGTERM to the subject this\n"                                \
-	"                     long after its window opens (stream sinks only); every\n"                                \
-	"                     such run is verified byte by byte (more than 0)\n"                                       \
+	"                     long after its window opens (stream sinks, tcp-file);\n"                                 \
+	"                     every such run is verified byte by byte (more than 0)\n"                                 \
 	"  --kill-after DUR   SIGKILL a subject still running this long after SIGTERM\n"                               \
 	"                     (default 2s; more than 0)\n"                                                             \
 	"  --stall-peer N     the drain peer stops reading after N bytes per stream and\n"                             \
