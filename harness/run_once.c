@@ -192,7 +192,9 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 		char sink[160] = "";
 		/* A destination overwritten in place keeps its size and its
 		 * poisoned tail whatever was written: nothing to say there. */
-		bool counted = frc == 0 && (p->workload->sink != ZC_EP_FILE || p->dest_fresh);
+		bool counted =
+			frc == 0 && (p->workload->sink != ZC_EP_FILE || p->dest_fresh ||
+				     (p->workload->source == ZC_EP_TCP && run->verified)); /* a verified prefix */
 		if (!counted)
 			;
 		else if (rep->mismatch_at >= 0)

@@ -110,6 +110,12 @@ static void zcr_transfer(void *state, const struct zc_copy_params *p, const stru
 		int e = zcr_ask(fd, s, &zc, (uint32_t)s->map_len);
 		bool got = false;
 		int err = 0;
+		if (e == 0 && zc.err) {
+			/* A socket error the call reported (and cleared): a reset. */
+			r->err = zc.err < 0 ? -zc.err : zc.err;
+			r->what = "getsockopt(TCP_ZEROCOPY_RECEIVE)";
+			break;
+		}
 		if (e == 0) {
 			s->calls++;
 			if (zc.length > 0) {

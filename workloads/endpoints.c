@@ -249,7 +249,9 @@ int zc_wl_finish(const struct zc_wl_params *p, struct zc_wl_run *r, struct zc_si
 			dest_path(p, k, j, path, sizeof path);
 			uint64_t got;
 			int64_t bad = -1;
-			if (p->verify && p->stop_expected) {
+			/* A socket source may end early (a stop, a reset): the
+			 * file then holds a verified prefix. */
+			if (p->verify && (p->stop_expected || p->w->source == ZC_EP_TCP)) {
 				if (zc_dest_verify_prefix(path, p->segment * p->transfers, p->segment, p->redact, &got,
 							  &bad, err, err_len) != 0)
 					return -1;

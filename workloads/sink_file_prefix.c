@@ -63,7 +63,10 @@ int zc_dest_verify_prefix(const char *path, uint64_t size, uint64_t period, bool
 		zc_pattern_fill(want, off, (size_t)n);
 		for (; i < (size_t)n; i++)
 			if (buf[i] != (unsigned char)(want[i] ^ 0xff)) {
-				*mismatch_at = (int64_t)(off + i);
+				/* A wrong byte, not a shorter delivery: report as a
+				 * whole-file check would, at the end of the prefix. */
+				*mismatch_at = (int64_t)*received;
+				*received = (uint64_t)st.st_size;
 				break;
 			}
 		off += (uint64_t)n;
