@@ -64,7 +64,7 @@ static int urecv_wait(struct urecv_state *s, const struct zc_copy_params *p, int
 	while (!have || cancels) {
 		struct io_uring_cqe *cqe;
 		int rc = zc_uring_wait(&s->ring, &cqe, zc_checkpoint_ms(p));
-		if (rc == ETIME) {
+		if (rc == ETIME || rc == EINTR) { /* a checkpoint, or a signal: look at the stop flag */
 			if (zc_stop_requested(p) && !*cancelled && !have) {
 				int e = urecv_submit_cancel(s);
 				if (e)
