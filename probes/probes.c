@@ -195,6 +195,12 @@ static int load_variant(struct zc_probes *pr, bool use_btf, char *err, size_t le
 		s->rodata->zc_sys_class[nr] = data_syscalls[i].cls;
 		s->rodata->zc_sys_hist[nr] = (unsigned char)(i + 1);
 	}
+	/* Receives that take MSG_TRUNC: where their flags are (see zc_bpf_shared.h). */
+	int nr_recvfrom = syscall_nr("recvfrom"), nr_recvmsg = syscall_nr("recvmsg");
+	if (nr_recvfrom >= 0)
+		s->rodata->zc_sys_trunc_arg[nr_recvfrom] = 4;
+	if (nr_recvmsg >= 0)
+		s->rodata->zc_sys_trunc_arg[nr_recvmsg] = 3;
 	/* Without prev_state (before 5.18) the sched_switch programs that
 	 * read the state from the task stand in. */
 	bool state_arg = sched_switch_has_prev_state();

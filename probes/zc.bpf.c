@@ -26,6 +26,7 @@ char LICENSE[] SEC("license") = "GPL";
  * byte class (ZC_CLASS_*) and its latency histogram slot + 1 (0: none). */
 const volatile __u8 zc_sys_class[ZC_NSYS] = {};
 const volatile __u8 zc_sys_hist[ZC_NSYS] = {};
+const volatile __u8 zc_sys_trunc_arg[ZC_NSYS] = {};
 
 /* Window control, in a map of its own so the counters' cache lines never
  * share a line with what every syscall on every CPU reads. */
@@ -132,7 +133,20 @@ static __always_inline struct zc_thread *thread_of(struct zc_cpu *c, __u32 tid)
 	return t;
 }
 
-static __always_inline int on_sys_enter(long id)
+/* Whether the receive call entering with these registers asked for
+ * MSG_TRUNC (x86_64: the third argument in dx, the fourth in r10). */
+static __always_inline bool wants_trunc(struct pt_regs *regs, __u32 nr)
+{
+	__u8 arg = zc_sys_trunc_arg[nr];
+	long flags = 0;
+	if (arg == 3)
+		flags = BPF_CORE_READ(regs, dx);
+	else if (arg == 4)
+		flags = BPF_CORE_READ(regs, r10);
+	return flags & ZC_MSG_TRUNC;
+}
+
+static __always_inline int on_sys_enter(struct pt_regs *regs, long id)
 {
 	if (!zc_enabled)
 		return 0;
@@ -150,7 +164,10 @@ static __always_inline int on_sys_enter(long id)
 	/* Any record here belonged to a thread that has since switched out,
 	 * which moved it to zc_threads: the slot is free. */
 	c->tid = (__u32)pid_tgid;
-	c->nr = (id >= 0 && id < ZC_NSYS) ? (__u32)id : ZC_NSYS;
+	__u32 nr = (id >= 0 && id < ZC_NSYS) ? (__u32)id : ZC_NSYS;
+	if (nr < ZC_NSYS && wants_trunc(regs, nr))
+		nr |= ZC_NR_TRUNC;
+	c->nr = nr;
 	c->sys_ts = bpf_ktime_get_ns();
 	return 0;
 }
@@ -185,13 +202,15 @@ static __always_inline int on_sys_exit(long ret)
 	}
 	__u64 dur = bpf_ktime_get_ns() - ts;
 	c->sys_kernel_ns += dur > off ? dur - off : 0;
+	bool trunc = nr & ZC_NR_TRUNC;
+	nr &= ~ZC_NR_TRUNC;
 	if (nr >= ZC_NSYS) {
 		c->sys_count[ZC_NSYS]++;
 		return 0;
 	}
 	c->sys_count[nr]++;
 	__u8 cls = zc_sys_class[nr];
-	if (ret > 0 && cls >= ZC_CLASS_TO_USER && cls < ZC_NCLASS)
+	if (ret > 0 && !trunc && cls >= ZC_CLASS_TO_USER && cls < ZC_NCLASS)
 		c->bytes[cls] += (__u64)ret;
 	__u32 h = zc_sys_hist[nr];
 	if (h) {
@@ -260,7 +279,7 @@ static __always_inline int on_switch(bool preempt, __u32 prev_tgid, __u32 prev_t
 SEC("tp_btf/sys_enter")
 int BPF_PROG(zc_enter_btf, struct pt_regs *regs, long id)
 {
-	return on_sys_enter(id);
+	return on_sys_enter(regs, id);
 }
 
 SEC("tp_btf/sys_exit")
@@ -307,7 +326,7 @@ int BPF_PROG(zc_switch_nostate_btf, bool preempt, struct task_struct *prev, stru
 SEC("raw_tp/sys_enter")
 int BPF_PROG(zc_enter_raw, struct pt_regs *regs, long id)
 {
-	return on_sys_enter(id);
+	return on_sys_enter(regs, id);
 }
 
 SEC("raw_tp/sys_exit")

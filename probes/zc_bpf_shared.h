@@ -14,6 +14,13 @@
 #define ZC_CLASS_PINNED	   4 /* user memory referenced, not copied: vmsplice into a pipe */
 #define ZC_NCLASS	   5
 
+/* zc_sys_trunc_arg: which argument of a receive call holds its flags (3 for
+ * recvmsg, 4 for recvfrom; 0: none). With MSG_TRUNC a TCP receive discards
+ * the bytes it returns instead of copying them, so they are not to_user. The
+ * syscall in progress carries ZC_NR_TRUNC in its number. */
+#define ZC_MSG_TRUNC 0x20
+#define ZC_NR_TRUNC  0x80000000u
+
 /* Thread classes of the subject (zc_cpu.thr_*): the stream threads the
  * subject registered (zc_stream_tids), the harness's own threads it
  * registered (zc_harness_tids), and every other thread of the process: the
