@@ -371,8 +371,10 @@ int zc_run_once(const struct zc_env *env, struct zc_cell *cell, bool warmup, boo
 	}
 	if (!run.killed) {
 		run.counters = zc_probes_collect(env->probes, pid);
-		if (run.counters && got == 0)
+		if (run.counters && got == 0) {
 			zc_split_zerocopy_bytes(run.counters, &m.w);
+			zc_set_mapped_bytes(run.counters, &m.w, cell->p.strategy->stat_names);
+		}
 		reap(pid, false);
 		pid = -1;
 		if (signal_at)

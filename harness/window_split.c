@@ -72,6 +72,22 @@ void zc_split_zerocopy_bytes(json_t *counters, const struct zc_window *w)
 	json_object_set_new(bytes, "pinned_from_user", json_integer(json_integer_value(pinned) + moved));
 }
 
+void zc_set_mapped_bytes(json_t *counters, const struct zc_window *w, const char *const *stat_names)
+{
+	json_t *bytes = json_object_get(counters, "bytes");
+	if (!json_is_object(bytes))
+		return;
+	if (!json_is_integer(json_object_get(bytes, "to_user"))) {
+		json_object_set_new(bytes, "mapped_to_user", json_null());
+		return;
+	}
+	uint64_t mapped = 0;
+	for (size_t i = 0; stat_names && stat_names[i] && i < ZC_MAX_STATS; i++)
+		if (strcmp(stat_names[i], "zerocopy_mapped_bytes") == 0)
+			mapped = w->stats[i];
+	json_object_set_new(bytes, "mapped_to_user", json_integer((json_int_t)mapped));
+}
+
 json_t *zc_victim_json(const struct zc_window *w)
 {
 	double r = w->victim_base_median_ns > 0 ? w->victim_median_ns / w->victim_base_median_ns : 0;

@@ -744,6 +744,8 @@ void zc_probes_summarize(const json_t *runs, json_t *summary)
 	json_object_set_new(summary, "bytes_in_kernel_per_gib", median_per_gib(runs, "bytes", "in_kernel", false));
 	json_object_set_new(summary, "bytes_pinned_from_user_per_gib",
 			    median_per_gib(runs, "bytes", "pinned_from_user", false));
+	json_object_set_new(summary, "bytes_mapped_to_user_per_gib",
+			    median_per_gib(runs, "bytes", "mapped_to_user", false));
 
 	/* kwork: each event the first measured run counted, per GiB. */
 	const json_t *kw = NULL;

@@ -33,7 +33,9 @@ classify() {
 		split("read pread64 readv preadv preadv2 recvfrom recvmsg", a); for (i in a) dir[a[i]] = "to_user"
 		split("write pwrite64 writev pwritev pwritev2 sendto sendmsg", a); for (i in a) dir[a[i]] = "from_user"
 		split("sendfile splice tee copy_file_range", a); for (i in a) dir[a[i]] = "in_kernel"
-		b["to_user"] = b["from_user"] = b["pinned_from_user"] = b["in_kernel"] = 0
+		# mapped_to_user: only getsockopt(TCP_ZEROCOPY_RECEIVE) maps bytes
+		# (tcp(7)); none of the pairs below receives that way.
+		b["to_user"] = b["from_user"] = b["pinned_from_user"] = b["in_kernel"] = b["mapped_to_user"] = 0
 		nzc = 0
 	}
 	function retval(s) { if (!match(s, /\) += -?[0-9]+/)) return -1; s = substr(s, RSTART, RLENGTH); sub(/^\) += /, "", s); return s + 0 }

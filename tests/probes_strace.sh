@@ -64,7 +64,7 @@ for cfg in "readwrite file-file 64K" "readwrite file-tcp 64K" "sendfile file-fil
 	grep -q PR_TASK_PERF_EVENTS_ENABLE "$tmp/trace" || { echo "probes_strace: skipped: no perf window markers"; exit 77; }
 	strace_window "$tmp/trace" > "$tmp/strace.txt"
 	jq -r '.results[0].runs[0].counters | (.syscalls | to_entries[] | "syscall \(.key) \(.value)"),
-		(.bytes | to_entries[] | select(.key != "pinned_from_user") | "bytes \(.key) \(.value)")' "$tmp/r.json" |
+		(.bytes | to_entries[] | select(.key != "pinned_from_user" and .key != "mapped_to_user") | "bytes \(.key) \(.value)")' "$tmp/r.json" |
 		sort > "$tmp/ebpf.txt"
 	if diff "$tmp/strace.txt" "$tmp/ebpf.txt" > "$tmp/diff"; then
 		echo "probes_strace: $cfg: agree: $(tr '\n' ' ' < "$tmp/ebpf.txt")"

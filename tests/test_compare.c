@@ -426,7 +426,7 @@ static void test_bad_input(void)
 	EXPECT_USAGE("zcbench: --metric 'speed' is not a metric (valid: throughput, cpu_ns_per_gib, "
 		     "user_ns_per_gib, sys_ns_per_gib, syscalls_per_gib, context_switches_per_gib, "
 		     "bytes_to_user_per_gib, bytes_from_user_per_gib, bytes_in_kernel_per_gib, "
-		     "bytes_pinned_from_user_per_gib, off_cpu_ns_per_gib, perf.NAME (a perf counter per GiB, e.g. "
+		     "bytes_pinned_from_user_per_gib, bytes_mapped_to_user_per_gib, off_cpu_ns_per_gib, perf.NAME (a perf counter per GiB, e.g. "
 		     "perf.instructions), all)",
 		     "--metric", "throughput,speed", "base.json", "new.json");
 	EXPECT_USAGE("zcbench: --threshold 'five' is not a percentage (valid: a number from 0 to 1000, optionally "

@@ -40,6 +40,7 @@ enum zc_metric_source {
 	ZC_SRC_FROM_USER,
 	ZC_SRC_IN_KERNEL,
 	ZC_SRC_PINNED,
+	ZC_SRC_MAPPED,
 	ZC_SRC_PERF,
 };
 

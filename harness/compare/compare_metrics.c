@@ -17,6 +17,7 @@ static const struct zc_metric builtin[] = {
 	{"bytes_from_user_per_gib", ZC_SRC_FROM_USER, ZC_METRIC_COUNT, false, true, ""},
 	{"bytes_in_kernel_per_gib", ZC_SRC_IN_KERNEL, ZC_METRIC_COUNT, false, true, ""},
 	{"bytes_pinned_from_user_per_gib", ZC_SRC_PINNED, ZC_METRIC_COUNT, false, true, ""},
+	{"bytes_mapped_to_user_per_gib", ZC_SRC_MAPPED, ZC_METRIC_COUNT, false, true, ""},
 	{"off_cpu_ns_per_gib", ZC_SRC_OFF_CPU, ZC_METRIC_TIMING, false, true, ""},
 };
 #define NBUILTIN (sizeof builtin / sizeof builtin[0])
@@ -38,7 +39,8 @@ const char *zc_metric_valid_names(void)
 {
 	return "throughput, cpu_ns_per_gib, user_ns_per_gib, sys_ns_per_gib, syscalls_per_gib, "
 	       "context_switches_per_gib, bytes_to_user_per_gib, bytes_from_user_per_gib, bytes_in_kernel_per_gib, "
-	       "bytes_pinned_from_user_per_gib, off_cpu_ns_per_gib, perf.NAME (a perf counter per GiB, e.g. "
+	       "bytes_pinned_from_user_per_gib, bytes_mapped_to_user_per_gib, off_cpu_ns_per_gib, perf.NAME (a perf "
+	       "counter per GiB, e.g. "
 	       "perf.instructions), all";
 }
 
@@ -152,6 +154,9 @@ static double run_value(const json_t *run, const struct zc_metric *m)
 	case ZC_SRC_PINNED:
 		x = counter(run, "bytes", "pinned_from_user");
 		break;
+	case ZC_SRC_MAPPED:
+		x = counter(run, "bytes", "mapped_to_user");
+		break;
 	case ZC_SRC_PERF: {
 		const json_t *c =
 			json_object_get(json_object_get(json_object_get(run, "counters"), "perf"), m->perf_name);
@@ -214,7 +219,8 @@ const char *zc_timing_syscalls(void)
 
 bool zc_metric_is_bytes(const struct zc_metric *m)
 {
-	return m->src == ZC_SRC_TO_USER || m->src == ZC_SRC_FROM_USER || m->src == ZC_SRC_IN_KERNEL;
+	return m->src == ZC_SRC_TO_USER || m->src == ZC_SRC_FROM_USER || m->src == ZC_SRC_IN_KERNEL ||
+	       m->src == ZC_SRC_PINNED || m->src == ZC_SRC_MAPPED;
 }
 
 /* splice and its kin between two regular files go through a pipe only the
