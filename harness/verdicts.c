@@ -267,6 +267,14 @@ void zc_verdicts_print(FILE *out, const struct zc_cell *cells, const struct zc_v
 				zc_format_bytes(b->chunk, bb, sizeof bb);
 				fprintf(out, "      (not only the strategy differs: chunk %s against %s)\n", a, bb);
 			}
+			if ((c->p.strategy->uses & ZC_USES_IOVECS) && c->p.iovecs > 1) {
+				/* Same chunk, but N chunks per call: fewer syscalls by
+				 * design, which is the strategy's point; say so. */
+				char a[32];
+				zc_format_bytes((uint64_t)c->chunk * c->p.iovecs, a, sizeof a);
+				fprintf(out, "      (%u buffers of the chunk per call: %s per readv/writev)\n",
+					c->p.iovecs, a);
+			}
 		}
 		if (undecided)
 			fprintf(out,

@@ -53,7 +53,7 @@ static void check_all_equal_chunks(const char *bin)
 	json_array_foreach(json_object_get(doc, "results"), i, c)
 	{
 		json_int_t chunk = json_integer_value(json_object_get(json_object_get(c, "params"), "chunk_bytes"));
-		CHECK(chunk == 131072);
+		CHECK(chunk == 1048576);
 		CHECK(json_is_array(json_object_get(c, "warnings")));
 		ncells++;
 	}
@@ -63,8 +63,8 @@ static void check_all_equal_chunks(const char *bin)
 	json_t *v;
 	json_array_foreach(vs, i, v)
 	{
-		CHECK(json_integer_value(json_object_get(v, "chunk_bytes")) == 131072);
-		CHECK(json_integer_value(json_object_get(v, "baseline_chunk_bytes")) == 131072);
+		CHECK(json_integer_value(json_object_get(v, "chunk_bytes")) == 1048576);
+		CHECK(json_integer_value(json_object_get(v, "baseline_chunk_bytes")) == 1048576);
 		CHECK(json_array_size(json_object_get(v, "unequal")) == 0);
 		CHECK(strcmp(json_string_value(json_object_get(v, "baseline")), "readwrite") == 0);
 		/* Two rounds reach 50%: nothing is decided. */
@@ -74,7 +74,7 @@ static void check_all_equal_chunks(const char *bin)
 	CHECK(json_is_array(json_object_get(doc, "warnings")));
 	CHECK(json_is_object(json_object_get(json_object_get(doc, "noise"), "memcpy_at_end")));
 	/* The answer first, then the table with the chunk and the counts. */
-	CHECK(strncmp(r.out, "file-tcp: 1 MiB per run, chunk 128 KiB", 38) == 0);
+	CHECK(strncmp(r.out, "file-tcp: 1 MiB per run, chunk 1 MiB", 36) == 0);
 	CHECK(strstr(r.out, "cells: ") != NULL);
 	json_decref(doc);
 }

@@ -308,8 +308,8 @@ static void header(FILE *out, const json_t *cmp, bool markdown)
 	char how[300];
 	if (method && strcmp(method, "baseline") == 0) {
 		snprintf(how, sizeof how,
-			 "timings relative to %s's figure of the same round (the memcpy calibration "
-			 "where that fails)",
+			 "timings relative to %s's figure of the same round (its own cells, and cells "
+			 "whose partner moved, raw)",
 			 json_string_value(json_object_get(drift, "baseline")));
 	} else if (method && strcmp(method, "memcpy") == 0) {
 		snprintf(how, sizeof how, "timings relative to the memcpy calibration");
