@@ -92,6 +92,12 @@ static void send_error(int fd, const char *fmt, ...)
  * stall the run in progress). */
 static void refuse_busy(struct server *sv)
 {
+	/* The client served has left (its end of stream is queued, the
+	 * session ends as soon as it is read): the newcomer, likely its
+	 * successor, waits in the backlog instead. */
+	char c;
+	if (sv->rd.fd >= 0 && recv(sv->rd.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+		return;
 	int s = accept4(sv->listener, NULL, NULL, SOCK_CLOEXEC);
 	if (s < 0)
 		return;
@@ -358,8 +364,8 @@ static void serve_session(struct server *sv)
 						{.fd = sv->listener, .events = POLLIN}};
 			if (poll(pfd, 2, POLL_MS) <= 0)
 				continue;
-			if (pfd[1].revents)
-				refuse_busy(sv);
+			if (pfd[1].revents && !pfd[0].revents)
+				refuse_busy(sv); /* else the client's word first: it may be leaving */
 			if (!pfd[0].revents)
 				continue;
 		}
@@ -422,6 +428,24 @@ static void greet(struct server *sv)
 	sv->client[0] = 0;
 }
 
+int zc_peer_serve(int listener, const char *token, const char *cache_dir, const volatile sig_atomic_t *stop)
+{
+	struct server *sv = calloc(1, sizeof *sv);
+	if (!sv) {
+		say("out of memory");
+		return 1;
+	}
+	*sv = (struct server){.listener = listener, .token = token, .cache_dir = cache_dir, .stop = stop};
+	sv->rd.fd = -1;
+	while (!*sv->stop) {
+		struct pollfd pfd = {.fd = listener, .events = POLLIN};
+		if (poll(&pfd, 1, POLL_MS) > 0)
+			greet(sv);
+	}
+	free(sv);
+	return 0;
+}
+
 static int listen_on(const char *hostport, char *shown, size_t shown_len)
 {
 	char host[256], port[16], err[256];
@@ -462,7 +486,7 @@ static const char peer_help[] = "usage: zcbench peer --listen ADDR:PORT [--token
 				"subject sends, produces what it receives (the pattern, generated here from\n"
 				"its version, never shipped), and reports bytes, verification and its own\n"
 				"CPU time per run. One client at a time; it serves the next when one\n"
-				"leaves, also mid-run. Stop it with Ctrl-C or SIGTERM.\n"
+				"leaves, also mid-run. Stop it with Ctrl-C or SIGTERM (exit 0).\n"
 				"\n"
 				"  --listen ADDR:PORT address and port to listen on (port 0: any free one;\n"
 				"                     the line it prints says which)\n"
@@ -539,22 +563,12 @@ int zc_cmd_peer(int argc, char **argv)
 	}
 	zc_dir_lock_path(dir, lock_path, sizeof lock_path);
 	zc_signals_on_exit(remove_lock_on_exit);
-	struct server *sv = calloc(1, sizeof *sv);
-	if (!sv)
-		zc_usage_error("out of memory");
-	*sv = (struct server){.listener = listener, .token = token, .cache_dir = dir, .stop = zc_interrupt_flag()};
-	sv->rd.fd = -1;
 	fprintf(stderr, "zcbench: peer listening on %s, token %s\n", shown, token);
 	fflush(stderr);
-	while (!*sv->stop) {
-		struct pollfd pfd = {.fd = listener, .events = POLLIN};
-		if (poll(&pfd, 1, POLL_MS) > 0)
-			greet(sv);
-	}
+	int rc = zc_peer_serve(listener, token, dir, zc_interrupt_flag());
 	say("stopping");
 	close(listener);
-	free(sv);
 	lock_path[0] = 0;
 	zc_dir_release(dir, lock);
-	return 0;
+	return rc;
 }

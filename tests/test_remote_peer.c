@@ -282,8 +282,20 @@ static void check_verified(const struct peer *p)
 	CHECK(json_is_string(json_object_get(json_object_get(doc, "host"), "hostname")));
 	CHECK(strcmp(str(peer, "address"), p->addr) == 0 && strcmp(str(peer, "path"), "remote") == 0);
 	json_decref(doc);
-	/* A workload with no TCP stream cannot go to another host. */
+	/* The report keeps remote cells apart: rows of their own. */
 	struct cmd_result *r = malloc(sizeof *r);
+	char rep[200], summary[300];
+	snprintf(rep, sizeof rep, "%s/report", root);
+	snprintf(summary, sizeof summary, "%s/summary.md", rep);
+	char *rargv[] = {(char *)bin, "report", out, "--out", rep, NULL};
+	CHECK(run_cmd(rargv, r) == 0 && r->status == 0);
+	FILE *f = fopen(summary, "r");
+	size_t n = f ? fread(r->out, 1, sizeof r->out - 1, f) : 0;
+	r->out[n] = 0;
+	if (f)
+		fclose(f);
+	CHECK(strstr(r->out, "file-tcp (remote)") && strstr(r->out, "tcp-file (remote)"));
+	/* A workload with no TCP stream cannot go to another host. */
 	char *argv[] = {(char *)bin,	  "run", "--strategy", "readwrite",	"--workload", "file-file",
 			"--size",	  "1M",	 "--peer",     (char *)p->addr, "--token",    (char *)p->token,
 			client_cache_opt, NULL};

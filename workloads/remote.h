@@ -99,6 +99,13 @@ void zc_remote_close(struct zc_remote *rm);
  * path), "peer_host" (the peer's host block), host.hostname. */
 void zc_remote_describe(const struct zc_remote *rm, json_t *doc);
 
+/* The peer's side (harness/cmd_peer.c): serve clients on listener, a
+ * listening TCP socket (in whatever host or network namespace it was made),
+ * one at a time, until *stop is set. token: what clients must present;
+ * cache_dir: a private directory the caller holds (zc_dir_claim), where the
+ * pattern files go. Returns 0, or 1 when it could not start. */
+int zc_peer_serve(int listener, const char *token, const char *cache_dir, const volatile sig_atomic_t *stop);
+
 /* One run against the peer (endpoints.c calls these when p->remote is set).
  * Start: send the run, open the data connections (the subject's ends in r),
  * wait until the peer is set up. Returns 0, or -1 with err. */
