@@ -253,7 +253,7 @@ void zc_remote_abort(struct zc_remote *rm)
 	 * is passed over until the peer confirms. */
 	for (;;) {
 		char why[256];
-		json_t *m = zc_proto_recv(&rm->rd, ZC_REMOTE_REPORT_MS, NULL, why, sizeof why);
+		json_t *m = zc_proto_recv(&rm->rd, ZC_REMOTE_SHORT_MS, NULL, why, sizeof why);
 		if (!m) {
 			rm->broken = true;
 			return;
