@@ -20,6 +20,7 @@ struct zc_env {
 	const volatile sig_atomic_t *interrupted;
 	unsigned long run_timeout_ms; /* a subject still busy after this is killed */
 	struct zc_faults faults;      /* test-only fault hooks (workloads/faults.h); all 0 normally */
+	struct zc_remote *remote;     /* --peer: the session with the remote peer; NULL: local peers */
 };
 
 struct zc_cell_params {
@@ -47,6 +48,7 @@ struct zc_cell_params {
 
 	/* --send-mode, resolved for the workload (AUTO: not a TCP source). */
 	enum zc_send_mode send_mode;
+	bool remote; /* --peer: the TCP streams' far ends are on the remote peer */
 };
 
 /* What the subject measured over its window, sent back as it is. */

@@ -97,6 +97,14 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 		zc_usage_error("out of memory");
 	for (size_t wi = 0; wi < nw; wi++) {
 		const struct zc_workload *w = workloads[wi];
+		/* Only a TCP stream reaches another host: "all" leaves the rest
+		 * out, a named one is a mistake. */
+		bool networked = (w->source == ZC_EP_TCP || w->sink == ZC_EP_TCP) &&
+				 !((w->source | w->sink) & (ZC_EP_UNIX | ZC_EP_PIPE));
+		if (o->remote && !networked && strcmp(o->workloads, "all") == 0)
+			continue;
+		if (o->remote && !networked)
+			zc_usage_error("--peer: workload '%s' has no TCP stream to send to another host", w->name);
 		enum zc_drain drain;
 		const char *why = zc_drain_resolve(w, o->drain, &drain);
 		if (why)
@@ -164,6 +172,7 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							.kill_after_ns = o->kill_after_ns,
 							.victim_bytes = (size_t)o->victim_bytes,
 							.victim_every = o->victim_every,
+							.remote = o->remote,
 						};
 						cell->chunk = chunks[ci] ? chunks[ci] : s->default_chunk;
 						if (o->inspect != ZC_INSPECT_NONE && !s->sees_data) {

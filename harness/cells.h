@@ -33,6 +33,7 @@ struct zc_cell_opts {
 	uint64_t victim_every; /* bytes delivered between walks; 0: the chunk */
 	const char *cache_dir; /* pattern files */
 	const char *dest_dir;  /* destination files; NULL: the cache directory */
+	bool remote;	       /* --peer: TCP workloads only, their streams to the remote peer */
 };
 
 /* Build the cells (one per supported combination, in workload-major order

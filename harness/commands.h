@@ -7,5 +7,6 @@ int zc_cmd_report(int argc, char **argv);
 int zc_cmd_compare(int argc, char **argv);
 int zc_cmd_calibrate(int argc, char **argv);
 int zc_cmd_hyperfine(int argc, char **argv);
+int zc_cmd_peer(int argc, char **argv);
 
 #endif

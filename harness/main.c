@@ -29,6 +29,7 @@
 #include "signals.h"
 #include "table.h"
 #include "verdicts.h"
+#include "../workloads/remote.h"
 
 /* The chunk every strategy of `all` runs at: of 16K, 64K, 128K, 256K and 1M,
  * 1M came closest to each cell's own best chunk (geometric mean 0.84 of it,
@@ -156,6 +157,8 @@ struct run_opts {
 	struct zc_plan plan; /* repetitions, --time, --baseline (verdicts.c, matrix.c) */
 	bool no_probes, no_pin;
 	enum zc_verify verify;
+	const char *peer, *token; /* --peer HOST:PORT, --token T */
+	struct zc_remote *remote; /* the session with that peer, once open */
 };
 
 static void env_init(struct zc_env *env, const struct run_opts *o)
@@ -168,6 +171,7 @@ static void env_init(struct zc_env *env, const struct run_opts *o)
 	env->peer_cpu = (o->no_pin || cpus < 2) ? -1 : 1;
 	env->interrupted = zc_interrupt_flag();
 	env->run_timeout_ms = (unsigned long)o->timeout_s * 1000ul;
+	env->remote = o->remote;
 	char err[256];
 	if (zc_faults_from_env(&env->faults, err, sizeof err) != 0)
 		zc_usage_error("%s", err);
@@ -259,6 +263,10 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 	if (calibration)
 		json_object_set_new(json_object_get(doc, "host"), "calibration", calibration);
 	json_object_set_new(doc, "interrupted", json_boolean(mrc != 0));
+	if (o->remote) {
+		/* Both hosts: the subject's ("host"), the peer's as it said. */
+		zc_remote_describe(o->remote, doc);
+	}
 	json_object_set_new(doc, "plan",
 			    json_pack("{s:i,s:i,s:i,s:o,s:o,s:s,s:i,s:s}", "warmup", plan.warmup, "min_runs",
 				      plan.min_runs, "max_runs", plan.max_runs, "max_time_ns",
@@ -371,6 +379,8 @@ enum {
 	OPT_MAX_RUNS,
 	OPT_MAX_TIME,
 	OPT_BASELINE,
+	OPT_PEER,
+	OPT_TOKEN,
 };
 
 /* Repetitions, --time and --baseline; checked together by check_plan. */
@@ -533,6 +543,13 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 		if (c->victim_bytes < 64 || c->victim_bytes > (1ull << 30))
 			zc_usage_error("--victim '%s' must be between 64 bytes and 1G", arg);
 		return 1;
+	case OPT_PEER:
+		o->peer = arg;
+		c->remote = true;
+		return 1;
+	case OPT_TOKEN:
+		o->token = arg;
+		return 1;
 	case OPT_VICTIM_EVERY:
 		c->victim_every = zc_size_arg("--victim-every", arg);
 		if (c->victim_every < 1)
@@ -578,6 +595,27 @@ static void check_dir(const char *opt, const char *dir)
 		zc_usage_error("%s '%s' is not a directory", opt, dir);
 	if (access(dir, W_OK) != 0)
 		zc_usage_error("%s '%s' is not writable: %s", opt, dir, strerror(errno));
+}
+
+/* --peer: check the options that cannot cross hosts, then open the session
+ * (a wrong token or an unreachable peer: one line, exit 2). */
+static void open_peer(struct run_opts *o)
+{
+	if (!o->peer) {
+		if (o->token)
+			zc_usage_error("--token needs --peer HOST:PORT");
+		return;
+	}
+	if (o->cells.stall_after != UINT64_MAX)
+		zc_usage_error("--stall-peer works with a local peer only (not with --peer)");
+	struct zc_faults f;
+	char err[600];
+	if (zc_faults_from_env(&f, err, sizeof err) == 0 && (f.peer_reset || f.peer_stop || f.sockbuf))
+		zc_usage_error("%s: the peer hooks work with a local peer only (not with --peer)", ZC_FAULTS_ENV);
+	bool refused;
+	o->remote = zc_remote_open(o->peer, o->token, zc_interrupt_flag(), &refused, err, sizeof err);
+	if (!o->remote)
+		zc_usage_error("%s", err);
 }
 
 /* What run and all hold while they run: the cache and destination
@@ -699,6 +737,9 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"                     runs, else the first strategy that sees the data)\n"                                     \
 	"  --no-probes        do not load probes\n"                                                                    \
 	"  --no-pin           do not pin subject and peer to separate CPUs\n"                                          \
+	"  --peer HOST:PORT   TCP workloads only, their far ends served by `zcbench peer`\n"                           \
+	"                     on that host (see zcbench peer --help)\n"                                                \
+	"  --token T          the token that peer printed or was given\n"                                              \
 	"  -h, --help         this text\n"                                                                             \
 	"  --version          the version\n"
 
@@ -743,6 +784,8 @@ static const struct option matrix_longopts[] = {
 	{"max-runs", required_argument, 0, OPT_MAX_RUNS},
 	{"max-time", required_argument, 0, OPT_MAX_TIME},
 	{"baseline", required_argument, 0, OPT_BASELINE},
+	{"peer", required_argument, 0, OPT_PEER},
+	{"token", required_argument, 0, OPT_TOKEN},
 };
 #define MATRIX_NOPTS (sizeof matrix_longopts / sizeof matrix_longopts[0])
 
@@ -837,10 +880,12 @@ static int cmd_run(int argc, char **argv)
 	check_file_dirs(&o, &held);
 	struct zc_cell *cells;
 	size_t n = zc_cells_build(&o.cells, &cells);
+	open_peer(&o);
 	prepare_files(&o, cells, n, &held);
 	FILE *table = o.out && strcmp(o.out, "-") == 0 ? stderr : stdout;
 	int rc = execute(&o, cells, n, o.out, table, NULL);
 	release_dirs(&o, &held);
+	zc_remote_close(o.remote);
 	free(cells);
 	return rc;
 }
@@ -931,6 +976,7 @@ static int cmd_all(int argc, char **argv)
 	check_file_dirs(&o, &held);
 	struct zc_cell *cells;
 	size_t n = zc_cells_build(&o.cells, &cells);
+	open_peer(&o);
 	int prc = prepare_files(&o, cells, n, &held);
 	fprintf(stderr,
 		"zcbench: %zu cells, profile %s, %" PRIu64 " warm-up + %u to %u rounds (until decided; at most %" PRIu64
@@ -946,6 +992,7 @@ static int cmd_all(int argc, char **argv)
 	}
 	int rc = execute(&o, cells, n, path, stdout, cal);
 	release_dirs(&o, &held);
+	zc_remote_close(o.remote);
 	if (rc == 0 || rc == 1) {
 		const char *files[] = {path};
 		int grc = zc_report_generate(files, 1, report_dir, err, sizeof err);
@@ -1001,6 +1048,7 @@ static const char main_help[] = "usage: zcbench COMMAND [options]\n"
 				"  calibrate the machine's ceilings: memcpy, syscall, pipe\n"
 				"  hyperfine time each cell as a whole process under hyperfine\n"
 				"  doctor    which probes work on this machine, and why not\n"
+				"  peer      serve the far side of TCP workloads for run/all --peer\n"
 				"  help CMD  a command's options and defaults (also zcbench CMD --help)\n"
 				"\n"
 				"Options are long names given in full (--out-dir, never --out for it); -h,\n"
@@ -1023,7 +1071,8 @@ static const struct {
 		{"compare", zc_cmd_compare, false},
 		{"calibrate", zc_cmd_calibrate, true},
 		{"hyperfine", zc_cmd_hyperfine, true},
-		{"doctor", cmd_doctor, false}};
+		{"doctor", cmd_doctor, false},
+		{"peer", zc_cmd_peer, true}};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static int (*command_named(const char *name, bool *stops))(int, char **)

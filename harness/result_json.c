@@ -123,6 +123,10 @@ json_t *zc_cell_params_json(const struct zc_cell *c)
 	if (p->send_mode != ZC_SEND_AUTO && (receive || p->send_mode != ZC_SEND_SENDFILE))
 		json_object_set_new(j, "send_mode", json_string(zc_send_mode_names[p->send_mode]));
 	json_object_set_new(j, "streams", json_integer(p->streams));
+	/* Only on remote cells: a loopback cell's params stay those of older
+	 * files, and compare never pairs a remote cell with a loopback one. */
+	if (p->remote)
+		json_object_set_new(j, "network", json_string("remote"));
 	static const char *const inspect_names[] = {"none", "checksum", "redact"};
 	json_object_set_new(j, "inspect", json_string(inspect_names[p->inspect]));
 	json_object_set_new(j, "cache",
@@ -230,6 +234,13 @@ json_t *zc_cell_json(const struct zc_cell *c)
 	json_t *j = json_pack("{s:s,s:s,s:b,s:o}", "strategy", c->p.strategy->name, "workload", c->p.workload->name,
 			      "sees_data", c->p.strategy->sees_data, "params", zc_cell_params_json(c));
 	json_object_set_new(j, "status", json_string(status_names[c->status]));
+	/* The network the streams crossed: none, loopback, or to a peer on
+	 * another host (--peer). */
+	bool tcp = c->p.workload->source == ZC_EP_TCP || c->p.workload->sink == ZC_EP_TCP;
+	json_object_set_new(j, "network",
+			    c->p.remote ? json_string("remote")
+			    : tcp	? json_string("loopback")
+					: json_null());
 	json_object_set_new(j, "reason", c->status == ZC_OK ? json_null() : json_string(c->reason));
 	json_object_set_new(j, "path", c->path[0] ? json_string(c->path) : json_null());
 

@@ -158,6 +158,7 @@ void zc_cell_wl_params(const struct zc_env *env, const struct zc_cell *cell, boo
 		.stall_after = p->stall_after,
 		.faults = env->faults,
 		.send_mode = p->send_mode,
+		.remote = p->remote ? env->remote : NULL,
 	};
 }
 

@@ -90,8 +90,9 @@ static void header(FILE *out, const struct zc_cell *c, const char *baseline)
 {
 	char size[32];
 	zc_format_bytes(c->p.size, size, sizeof size);
-	fprintf(out, "%s: %s per run, %u stream%s%s%s\n", c->p.workload->name, size, c->p.streams,
-		c->p.streams == 1 ? "" : "s", baseline ? "; ratios against " : "", baseline ? baseline : "");
+	fprintf(out, "%s%s: %s per run, %u stream%s%s%s\n", c->p.workload->name, c->p.remote ? " (remote)" : "", size,
+		c->p.streams, c->p.streams == 1 ? "" : "s", baseline ? "; ratios against " : "",
+		baseline ? baseline : "");
 	fprintf(out, "%3s %-16s %-5s %7s %7s  %-30s %8s %4s %s\n", "#", "strategy", "data", "chunk", "GB/s",
 		"ratio [CI] verdict", "CPU s/GB", "runs", "status");
 }

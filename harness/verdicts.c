@@ -247,9 +247,9 @@ void zc_verdicts_print(FILE *out, const struct zc_cell *cells, const struct zc_v
 			strcpy(chunk, "chunk ");
 			zc_format_bytes(b->chunk, chunk + 6, sizeof chunk - 6);
 		}
-		fprintf(out, "%s: %s per run, %s, %u stream%s; same-round ratios, %.0f%% sign-exact CI\n",
-			b->p.workload->name, size, chunk, b->p.streams, b->p.streams == 1 ? "" : "s",
-			ZC_VERDICT_LEVEL * 100);
+		fprintf(out, "%s%s: %s per run, %s, %u stream%s; same-round ratios, %.0f%% sign-exact CI\n",
+			b->p.workload->name, b->p.remote ? " (remote)" : "", size, chunk, b->p.streams,
+			b->p.streams == 1 ? "" : "s", ZC_VERDICT_LEVEL * 100);
 		if (!first->baseline_asked)
 			fprintf(out, "  (the baseline asked for does not run here: %s instead)\n", b->p.strategy->name);
 		size_t undecided = 0;

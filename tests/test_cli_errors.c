@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 	EXPECT("zcbench: unknown option '--bogus' for run (see zcbench run --help)", "run", "--bogus");
 	EXPECT("zcbench: option '--size' needs a value (see zcbench run --help)", "run", "--size");
 	EXPECT("zcbench: unknown command 'frobnicate' (valid: list, run, all, report, compare, calibrate, hyperfine, "
-	       "doctor; "
+	       "doctor, peer; "
 	       "see zcbench --help)",
 	       "frobnicate");
 	EXPECT("zcbench: --profile 'slow' is not a valid choice (valid: quick, full)", "all", "--profile", "slow");

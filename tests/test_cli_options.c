@@ -18,7 +18,8 @@ extern char **environ;
 static const char *bin;
 static struct cmd_result r;
 
-static const char *const commands[] = {"list", "run", "all", "report", "compare", "calibrate", "hyperfine", "doctor"};
+static const char *const commands[] = {"list",	    "run",	 "all",	   "report", "compare",
+				       "calibrate", "hyperfine", "doctor", "peer"};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 /* argv: bin, then args (NULL-ended). */
@@ -139,7 +140,8 @@ static void help_and_version(void)
 	CHECK(strstr(help, "130 interrupted") != NULL);
 	RUN("--version");
 	CHECK(r.status == 0 && strcmp(r.out, "zcbench 0.1.0\n") == 0);
-	BAD("zcbench: unknown command 'nope' (valid: list, run, all, report, compare, calibrate, hyperfine, doctor; "
+	BAD("zcbench: unknown command 'nope' (valid: list, run, all, report, compare, calibrate, hyperfine, doctor, "
+	    "peer; "
 	    "see zcbench --help)",
 	    "help", "nope");
 	BAD("zcbench: help takes one command name (got 'all' after 'run')", "help", "run", "all");
@@ -222,6 +224,18 @@ int main(int argc, char **argv)
 	BAD("zcbench: option '--metric' needs a value (see zcbench compare --help)", "compare", base, new, "--metric");
 	BAD("zcbench: unknown option '--verbose' for list (see zcbench list --help)", "list", "--verbose");
 	BAD("zcbench: doctor takes no arguments (got 'x')", "doctor", "x");
+	/* The remote peer's options, checked before anything listens or connects. */
+	BAD("zcbench: peer needs --listen ADDR:PORT", "peer");
+	BAD("zcbench: --listen: '127.0.0.1' is not HOST:PORT", "peer", "--listen", "127.0.0.1");
+	BAD("zcbench: --token must be 1 to 128 characters", "peer", "--listen", "127.0.0.1:0", "--token", "");
+	BAD("zcbench: --token needs --peer HOST:PORT", "run", "--strategy", "readwrite", "--workload", "file-tcp",
+	    "--token", "x", cache);
+	BAD("zcbench: --stall-peer works with a local peer only", "run", "--strategy", "readwrite", "--workload",
+	    "file-tcp", "--peer", "127.0.0.1:9", "--stall-peer", "1M", cache);
+	BAD("zcbench: --peer: workload 'file-file' has no TCP stream", "run", "--strategy", "readwrite", "--workload",
+	    "file-file", "--peer", "127.0.0.1:9", cache);
+	BAD("zcbench: cannot reach the peer at 127.0.0.1:9: Connection refused", "run", "--strategy", "readwrite",
+	    "--workload", "file-tcp", "--peer", "127.0.0.1:9", cache);
 	/* The exact name after a value that looks like an option is a value. */
 	BAD("zcbench: --size '--help' must start with a digit", "run", "--strategy", "readwrite", "--workload",
 	    "file-file", "--size", "--help", cache);

@@ -18,6 +18,7 @@
 #include "../strategies/io_util.h"
 #include "../strategies/strategy.h"
 #include "peer.h"
+#include "remote.h"
 #include "sink_file.h"
 #include "workload.h"
 
@@ -28,7 +29,7 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-static void init_run(struct zc_wl_run *r)
+void zc_wl_run_init(struct zc_wl_run *r)
 {
 	for (unsigned k = 0; k < ZC_MAX_STREAMS; k++) {
 		r->subj_src[k] = r->peer_src[k] = -1;
@@ -37,6 +38,8 @@ static void init_run(struct zc_wl_run *r)
 	}
 	r->peer = -1;
 	r->peer_report = r->peer_go = -1;
+	r->remote = NULL;
+	r->peer_close[0] = r->peer_close[1] = -1;
 }
 
 /* The sockbuf test hook: SO_SNDBUF and SO_RCVBUF of `bytes` on fd. */
@@ -134,9 +137,29 @@ static void dest_path(const struct zc_wl_params *p, unsigned k, unsigned j, char
 
 int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, size_t err_len)
 {
-	init_run(r);
+	zc_wl_run_init(r);
 	const struct zc_workload *w = p->w;
 	int listener = -1;
+	if (p->remote) {
+		/* The TCP ends go to the peer; only a file sink is made here. */
+		if (zc_remote_start(p->remote, p, r, err, err_len) != 0)
+			goto fail;
+		for (unsigned k = 0; k < p->streams; k++) {
+			if (r->subj_src[k] >= 0 && set_deadlines(p, r->subj_src[k], w->source, err, err_len) != 0)
+				goto fail;
+			for (unsigned j = 0; j < w->nsinks; j++) {
+				if (r->subj_dst[k][j] >= 0 &&
+				    set_deadlines(p, r->subj_dst[k][j], w->sink, err, err_len) != 0)
+					goto fail;
+				char path[4200];
+				dest_path(p, k, j, path, sizeof path);
+				if (w->sink == ZC_EP_FILE && zc_dest_prepare(path, p->segment * p->transfers, p->verify,
+									     p->dest_fresh, err, err_len) != 0)
+					goto fail;
+			}
+		}
+		return 0;
+	}
 	if (w->source == ZC_EP_TCP || w->sink == ZC_EP_TCP) {
 		struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 		listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -197,6 +220,8 @@ void zc_wl_subject_side(struct zc_wl_run *r)
 	}
 	close_fd(&r->peer_report);
 	close_fd(&r->peer_go);
+	if (r->remote)
+		close(r->remote->ctl); /* the harness's, not the subject's */
 }
 
 int zc_wl_open_dest(const struct zc_wl_params *p, unsigned stream, unsigned sink, char *err, size_t err_len)
@@ -225,6 +250,8 @@ void zc_wl_parent_side(struct zc_wl_run *r)
 
 int zc_wl_go(struct zc_wl_run *r)
 {
+	if (r->remote)
+		return zc_remote_go(r->remote);
 	if (r->peer_go < 0)
 		return 0;
 	ssize_t w;
@@ -241,6 +268,12 @@ int zc_wl_finish(const struct zc_wl_params *p, struct zc_wl_run *r, struct zc_si
 	rep->mismatch_at = -1;
 	if (r->peer > 0 && zc_peer_collect(r, rep, err, err_len) != 0)
 		return -1;
+	if (r->remote) {
+		struct zc_remote *rm = r->remote;
+		r->remote = NULL; /* the run is over on the peer, report or not */
+		if (zc_remote_collect(rm, rep, err, err_len) != 0)
+			return -1;
+	}
 	if (p->w->sink != ZC_EP_FILE)
 		return 0;
 	for (unsigned k = 0; k < p->streams; k++)
@@ -279,6 +312,11 @@ int zc_wl_finish(const struct zc_wl_params *p, struct zc_wl_run *r, struct zc_si
 
 void zc_wl_abort(struct zc_wl_run *r)
 {
+	if (r->remote) {
+		zc_wl_parent_side(r); /* the peer sees the streams end */
+		zc_remote_abort(r->remote);
+		r->remote = NULL;
+	}
 	if (r->peer > 0) {
 		kill(r->peer, SIGKILL);
 		while (waitpid(r->peer, NULL, 0) < 0 && errno == EINTR)

@@ -384,6 +384,9 @@ int zc_peer_start(const struct zc_wl_params *p, struct zc_wl_run *r)
 	if (pid == 0) {
 		close(rp[0]);
 		close(gp[1]);
+		for (unsigned i = 0; i < 2; i++)
+			if (r->peer_close[i] >= 0)
+				close(r->peer_close[i]);
 		/* The subject's ends stay with the subject: holding one here would
 		 * hide the end of a stream from this loop. */
 		for (unsigned k = 0; k < ZC_MAX_STREAMS; k++) {

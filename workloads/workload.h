@@ -14,6 +14,8 @@
 
 #define ZC_MAX_STREAMS 64
 
+struct zc_remote; /* a peer on another host: remote.h */
+
 /* How a drain peer consumes a stream it is not verifying. */
 enum zc_drain {
 	ZC_DRAIN_AUTO,	 /* trunc for TCP, splice for unix sockets and pipes */
@@ -67,6 +69,9 @@ struct zc_wl_params {
 	enum zc_send_mode send_mode;
 	/* A shutdown run: a file sink then holds a verified prefix. */
 	bool stop_expected;
+	/* --peer: the far ends of TCP streams are on the peer this session
+	 * talks to (remote.h); NULL: a local peer process. */
+	struct zc_remote *remote;
 };
 
 /* One run's endpoints. Descriptors are -1 where unused. */
@@ -76,8 +81,10 @@ struct zc_wl_run {
 	int peer_src[ZC_MAX_STREAMS];	 /* the peer's producing end */
 	int peer_dst[ZC_MAX_STREAMS][2]; /* the peer's draining ends */
 	pid_t peer;
-	int peer_report; /* peer -> parent */
-	int peer_go;	 /* parent -> peer: start producing */
+	int peer_report;	  /* peer -> parent */
+	int peer_go;		  /* parent -> peer: start producing */
+	struct zc_remote *remote; /* set while a run on a remote peer is open */
+	int peer_close[2];	  /* descriptors the forked peer closes first (the peer server's), -1 */
 };
 
 /* What arrived, over all streams and sinks. */
@@ -101,6 +108,8 @@ const char *zc_drain_resolve(const struct zc_workload *w, enum zc_drain asked, e
  * not TCP: nothing sends it). */
 enum zc_send_mode zc_send_mode_resolve(const struct zc_workload *w, enum zc_send_mode asked);
 
+/* Every descriptor -1, no peer: a run with no endpoint yet. */
+void zc_wl_run_init(struct zc_wl_run *r);
 /* Parent, before the subject is forked: make the descriptor pairs, prepare
  * destination files, start the peer. Returns 0, or -1 with err. */
 int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, size_t err_len);

@@ -12,6 +12,26 @@
 #include "report.h"
 #include "report_model.h"
 
+/* Cells and verdicts measured against a remote peer (--peer) are their own
+ * rows: their workload reads "file-tcp (remote)" in every table and figure,
+ * never mixed with loopback ones. */
+static void label_remote(json_t *doc)
+{
+	const char *keys[] = {"results", "verdicts"};
+	for (size_t k = 0; k < 2; k++) {
+		json_t *arr = json_object_get(doc, keys[k]);
+		for (size_t i = 0; i < json_array_size(arr); i++) {
+			json_t *c = json_array_get(arr, i);
+			const char *net = zc_jstr(c, "params.network"), *wl = zc_jstr(c, "workload");
+			if (!net || strcmp(net, "remote") != 0 || !wl)
+				continue;
+			char label[160];
+			snprintf(label, sizeof label, "%s (remote)", wl);
+			json_object_set_new(c, "workload", json_string(label));
+		}
+	}
+}
+
 static int load_one(struct zc_rfile *f, const char *path, char *err, size_t err_len)
 {
 	memset(f, 0, sizeof *f);
@@ -57,6 +77,7 @@ static int load_one(struct zc_rfile *f, const char *path, char *err, size_t err_
 			return ZC_REPORT_BAD_INPUT;
 		}
 	}
+	label_remote(f->doc);
 	const json_t *host = json_object_get(f->doc, "host");
 	f->host = json_is_object(host) ? host : NULL;
 	const json_t *probes = json_object_get(f->doc, "probes");
