@@ -11,7 +11,7 @@ build=${1:-$here/build}
 packages=(
   build-essential cmake pkg-config clang llvm
   libbpf-dev bpftool libelf-dev zlib1g-dev
-  libjansson-dev liburing-dev
+  libjansson-dev liburing-dev libssl-dev
   gnuplot-nox hyperfine iperf3 jq strace procps iproute2
   chromium  # tests/test_report_browser.c: the report in a real browser, headless
 )

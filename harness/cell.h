@@ -49,6 +49,8 @@ struct zc_cell_params {
 	/* --send-mode, resolved for the workload (AUTO: not a TCP source). */
 	enum zc_send_mode send_mode;
 	bool remote; /* --peer: the TCP streams' far ends are on the remote peer */
+	/* --ktls: kernel TLS (TLS_TX) on the subject's TCP sinks. */
+	bool ktls;
 };
 
 /* What the subject measured over its window, sent back as it is. */
@@ -94,7 +96,12 @@ struct zc_run {
 	uint64_t peer_user_ns, peer_sys_ns;
 	bool have_peer_zc; /* the peer sent with MSG_ZEROCOPY: its counts */
 	uint64_t peer_zc_sends, peer_zc_completions, peer_zc_copied;
-	json_t *counters; /* from the probes, or NULL */
+	/* A TLS stream (--inspect encrypt, --ktls): the bytes the sinks received
+	 * on the wire, records' framing and tags included (bytes is payload). */
+	bool have_wire;
+	uint64_t wire_bytes;
+	bool ktls_zerocopy_ro; /* --ktls: the kernel accepted TLS_TX_ZEROCOPY_RO */
+	json_t *counters;      /* from the probes, or NULL */
 	/* The shutdown benchmark (--shutdown-after). */
 	bool shutdown, finished_before_signal, killed;
 	uint64_t signal_to_exit_ns; /* signal to the subject reaped (the harness's clock) */

@@ -80,10 +80,43 @@ static void supported_by(const struct zc_strategy *s, char *buf, size_t len)
 				 zc_workloads[i]->name);
 }
 
+/* Why a cell cannot carry TLS as asked (--inspect encrypt, --ktls), or NULL. */
+static const char *tls_unsupported(enum zc_inspect inspect, bool ktls, const struct zc_strategy *s,
+				   const struct zc_workload *w)
+{
+	if (inspect == ZC_INSPECT_ENCRYPT && !(w->sink & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE)))
+		return "encrypt: the records go to a stream sink whose peer decrypts them; a file or "
+		       "memory sink has none";
+	if (inspect == ZC_INSPECT_ENCRYPT && s->sees_data && !s->encrypts)
+		return "encrypt: not implemented for this strategy (its buffers stay in flight after a send: "
+		       "each would need a sealed copy of its own)";
+	if (ktls && w->sink != ZC_EP_TCP)
+		return "--ktls: kernel TLS runs on TCP sockets; this workload's sink is not one";
+	return NULL;
+}
+
+const struct zc_price_variant zc_price_variants[ZC_PRICE_VARIANTS] = {
+	{"blind", "sendfile", ZC_INSPECT_NONE, false},
+	{"blind + kTLS", "sendfile", ZC_INSPECT_NONE, true},
+	{"sees: AES-128-GCM", "readwrite", ZC_INSPECT_ENCRYPT, false},
+	{"sees: CRC32C", "readwrite", ZC_INSPECT_CHECKSUM, false},
+	{"sees: redaction", "readwrite", ZC_INSPECT_REDACT, false},
+};
+
 size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 {
+	if (o->ktls && o->inspect == ZC_INSPECT_ENCRYPT)
+		zc_usage_error("--ktls and --inspect encrypt both encrypt the stream: choose one");
 	const void *strategies[MAX_ITEMS + 32], *workloads[MAX_ITEMS + 32];
-	size_t ns = resolve(true, o->strategies, strategies);
+	size_t ns;
+	if (o->price_of_control) {
+		/* The variants replace the strategy list, --inspect and --ktls. */
+		ns = ZC_PRICE_VARIANTS;
+		for (size_t i = 0; i < ns; i++)
+			strategies[i] = zc_strategy_find(zc_price_variants[i].strategy);
+	} else {
+		ns = resolve(true, o->strategies, strategies);
+	}
 	size_t nw = resolve(false, o->workloads, workloads);
 	uint64_t sizes[MAX_ITEMS], chunks[MAX_ITEMS] = {0}, streams[MAX_ITEMS];
 	size_t nsz = sizes_list("--size", o->sizes, sizes, 1, UINT64_MAX); /* 0 bytes measures nothing */
@@ -139,6 +172,9 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 				continue; /* lists and "all" take the supported pairs */
 			for (size_t zi = 0; zi < nsz; zi++)
 				for (size_t ki = 0; ki < nst; ki++) {
+					enum zc_inspect inspect =
+						o->price_of_control ? zc_price_variants[si].inspect : o->inspect;
+					bool ktls = o->price_of_control ? zc_price_variants[si].ktls : o->ktls;
 					uint64_t parts = streams[ki] * o->transfers;
 					if (sizes[zi] % parts != 0)
 						zc_usage_error("--size %" PRIu64
@@ -160,7 +196,7 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							.populate = o->populate,
 							.madv_sequential = o->madv_sequential,
 							.alloc = o->alloc,
-							.inspect = o->inspect,
+							.inspect = inspect,
 							.dest_fresh = o->dest_fresh,
 							.cache_cold = o->cache_cold,
 							.drain = drain,
@@ -173,12 +209,17 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							.victim_bytes = (size_t)o->victim_bytes,
 							.victim_every = o->victim_every,
 							.remote = o->remote,
+							.ktls = ktls,
 						};
 						cell->chunk = chunks[ci] ? chunks[ci] : s->default_chunk;
-						if (o->inspect != ZC_INSPECT_NONE && !s->sees_data) {
+						const char *tls = tls_unsupported(inspect, ktls, s, w);
+						if (inspect != ZC_INSPECT_NONE && !s->sees_data) {
 							cell->status = ZC_SKIPPED;
 							snprintf(cell->reason, sizeof cell->reason,
 								 "blind strategy cannot inspect");
+						} else if (tls) {
+							cell->status = ZC_SKIPPED;
+							snprintf(cell->reason, sizeof cell->reason, "%s", tls);
 						}
 						/* The pattern file: zc_cells_prepare_sources,
 						 * once the sizes are known to fit. */

@@ -25,6 +25,8 @@ struct zc_cell_opts {
 	bool dest_fresh, cache_cold;
 	enum zc_drain drain;
 	enum zc_send_mode send_mode; /* --send-mode: how the peer sends TCP sources */
+	bool ktls;		     /* --ktls: kernel TLS on TCP sinks */
+	bool price_of_control;	     /* --price-of-control: zc_price_variants instead of the strategies */
 	uint64_t checkpoint_ns;
 	bool no_deadlines;
 	uint64_t shutdown_after_ns, kill_after_ns;
@@ -35,6 +37,18 @@ struct zc_cell_opts {
 	const char *dest_dir;  /* destination files; NULL: the cache directory */
 	bool remote;	       /* --peer: TCP workloads only, their streams to the remote peer */
 };
+
+/* --price-of-control: the article's trade on one workload, as five cells
+ * (zc_price_print, harness/verdicts.h): a blind copy, the same with the
+ * kernel encrypting, and a program that sees the data encrypting, checksumming
+ * or redacting it. */
+#define ZC_PRICE_VARIANTS 5
+struct zc_price_variant {
+	const char *label, *strategy;
+	enum zc_inspect inspect;
+	bool ktls;
+};
+extern const struct zc_price_variant zc_price_variants[ZC_PRICE_VARIANTS];
 
 /* Build the cells (one per supported combination, in workload-major order
  * so a report reads workload by workload). Dies with exit status 2 on bad

@@ -295,12 +295,17 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 		zc_cell_cleanup(&cells[i]);
 	}
 	json_object_set_new(doc, "verdicts", zc_verdicts_json(cells, &vs));
+	json_t *price = o->cells.price_of_control ? zc_price_json(cells, ncells) : NULL;
+	if (price)
+		json_object_set_new(doc, "price_of_control", price);
 	json_object_set(doc, "warnings", warnings);
 	/* The answer first, then the table; one flush, so no message on
 	 * stderr lands inside a row when both go to one place. */
 	fflush(stderr);
 	zc_verdicts_print(table_out, cells, &vs);
 	zc_best_chunks_print(table_out, cells, ncells, plan.baseline);
+	if (price)
+		zc_price_print(table_out, price);
 	zc_print_summary(table_out, cells, ncells, &vs, cw, warnings, mono_now_ns() - t0);
 	zc_print_shutdown_table(table_out, cells, ncells);
 	fflush(table_out);
@@ -332,7 +337,7 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 static const char *const alloc_names[] = {"malloc", "fresh"};
 static const char *const dest_names[] = {"overwrite", "fresh"};
 static const char *const verify_names[] = {"first", "all"};
-static const char *const inspect_names[] = {"none", "checksum", "redact"};
+static const char *const inspect_names[] = {"none", "checksum", "redact", "encrypt"};
 static const char *const cache_names[] = {"hot", "cold"};
 static const char *const madvise_names[] = {"normal", "sequential"};
 
@@ -358,6 +363,8 @@ enum {
 	OPT_DEST_DIR,
 	OPT_DRAIN,
 	OPT_SEND_MODE,
+	OPT_KTLS,
+	OPT_PRICE,
 	OPT_CACHE_DIR,
 	OPT_VERIFY,
 	OPT_NO_PROBES,
@@ -478,7 +485,7 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 		c->madv_sequential = zc_choice_arg("--madvise", arg, madvise_names, 2) == 1;
 		return 1;
 	case OPT_INSPECT:
-		c->inspect = (enum zc_inspect)zc_choice_arg("--inspect", arg, inspect_names, 3);
+		c->inspect = (enum zc_inspect)zc_choice_arg("--inspect", arg, inspect_names, 4);
 		return 1;
 	case OPT_CACHE:
 		c->cache_cold = zc_choice_arg("--cache", arg, cache_names, 2) == 1;
@@ -491,6 +498,12 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 		return 1;
 	case OPT_DRAIN:
 		c->drain = (enum zc_drain)zc_choice_arg("--drain", arg, zc_drain_names, 4);
+		return 1;
+	case OPT_KTLS:
+		c->ktls = true;
+		return 1;
+	case OPT_PRICE:
+		c->price_of_control = true;
 		return 1;
 	case OPT_SEND_MODE:
 		c->send_mode = (enum zc_send_mode)zc_choice_arg("--send-mode", arg, zc_send_mode_names, 4);
@@ -696,8 +709,15 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"  --iovecs N         readv_writev buffers per call (default 8; 1 to 64)\n"                                    \
 	"  --populate         mmap with MAP_POPULATE\n"                                                                \
 	"  --madvise M        mmap advice: normal (default) or sequential\n"                                           \
-	"  --inspect I        none (default), checksum (CRC32C) or redact (digits to X);\n"                            \
-	"                     blind strategies are skipped: they cannot inspect\n"                                     \
+	"  --inspect I        none (default), checksum (CRC32C), redact (digits to X) or\n"                            \
+	"                     encrypt (TLS 1.3 records, AES-128-GCM, fixed test key; the\n"                            \
+	"                     peer decrypts); blind strategies are skipped: they cannot\n"                             \
+	"                     inspect\n"                                                                               \
+	"  --ktls             kernel TLS (TLS_TX, same key and records) on TCP sinks;\n"                               \
+	"                     skipped where the kernel has no \"tls\" module\n"                                        \
+	"  --price-of-control the five cells of the trade per workload: sendfile blind,\n"                             \
+	"                     with --ktls, readwrite encrypting, checksumming, redacting\n"                            \
+	"                     (replaces --strategy, --inspect, --ktls); a table at the end\n"                          \
 	"  --cache C          file sources: hot (default) or cold (evicted before each run)\n"                         \
 	"  --dest D           file sinks: overwrite an existing cached file (default)\n"                               \
 	"                     or fresh (a new file each run: first-touch cost)\n"                                      \
@@ -765,6 +785,8 @@ static const struct option matrix_longopts[] = {
 	{"dest-dir", required_argument, 0, OPT_DEST_DIR},
 	{"drain", required_argument, 0, OPT_DRAIN},
 	{"send-mode", required_argument, 0, OPT_SEND_MODE},
+	{"ktls", no_argument, 0, OPT_KTLS},
+	{"price-of-control", no_argument, 0, OPT_PRICE},
 	{"verify", required_argument, 0, OPT_VERIFY},
 	{"cache-dir", required_argument, 0, OPT_CACHE_DIR},
 	{"timeout", required_argument, 0, OPT_TIMEOUT},
@@ -865,7 +887,9 @@ static int cmd_run(int argc, char **argv)
 		zc_usage_error("run: unexpected argument '%s' (see zcbench run --help)", argv[optind]);
 	check_plan(&o, 0);
 	char names[1024];
-	if (!o.cells.strategies) {
+	if (o.cells.price_of_control && o.cells.strategies)
+		zc_usage_error("--price-of-control picks its own strategies: drop --strategy");
+	if (!o.cells.strategies && !o.cells.price_of_control) {
 		names_of_strategies(names, sizeof names);
 		zc_usage_error("run needs --strategy (valid: %s)", names);
 	}

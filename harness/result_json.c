@@ -14,6 +14,7 @@
 #include "safe_file.h"
 #include "stats.h"
 #include "window_split.h"
+#include "../workloads/tls_record.h"
 
 #define GIB 1073741824.0
 
@@ -73,6 +74,9 @@ static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const
 				    json_pack("{s:I,s:I,s:I}", "sends", (json_int_t)r->peer_zc_sends, "completions",
 					      (json_int_t)r->peer_zc_completions, "copied",
 					      (json_int_t)r->peer_zc_copied));
+	/* A TLS stream: bytes is payload; the wire carried the records. */
+	if (r->have_wire)
+		json_object_set_new(j, "wire_bytes", json_integer((json_int_t)r->wire_bytes));
 	json_object_set_new(j, "source_cached_bytes",
 			    r->source_cached_bytes >= 0 ? json_integer(r->source_cached_bytes) : json_null());
 	if (stat_names) {
@@ -127,8 +131,11 @@ json_t *zc_cell_params_json(const struct zc_cell *c)
 	 * files, and compare never pairs a remote cell with a loopback one. */
 	if (p->remote)
 		json_object_set_new(j, "network", json_string("remote"));
-	static const char *const inspect_names[] = {"none", "checksum", "redact"};
+	static const char *const inspect_names[] = {"none", "checksum", "redact", "encrypt"};
 	json_object_set_new(j, "inspect", json_string(inspect_names[p->inspect]));
+	/* Only when on: other cells' params stay equal to older files'. */
+	if (p->ktls)
+		json_object_set_new(j, "ktls", json_true());
 	json_object_set_new(j, "cache",
 			    p->workload->source == ZC_EP_FILE ? json_string(p->cache_cold ? "cold" : "hot")
 							      : json_null());
@@ -229,6 +236,38 @@ static json_t *shutdown_summary(const struct zc_cell *c)
 	return j;
 }
 
+/* What encrypted a TLS cell's stream, and what the records cost on the wire
+ * over its measured runs (wire bytes per payload byte, and their sums). */
+static json_t *tls_json(const struct zc_cell *c)
+{
+	bool kernel = c->p.ktls;
+	json_t *j =
+		json_pack("{s:s,s:s,s:s,s:s,s:i,s:s}", "mode", kernel ? "kernel" : "user-space", "protocol",
+			  "TLS 1.3 records, no handshake (fixed test key and IV)", "cipher", "AES-128-GCM", "encrypter",
+			  kernel ? "kernel TLS (TCP_ULP \"tls\", TLS_TX)" : "OpenSSL libcrypto (EVP) in the subject",
+			  "record_overhead_bytes", ZC_TLS_OVERHEAD, "peer_decrypts",
+			  "in user space (libcrypto), every record when the run is verified; otherwise the "
+			  "payload is counted from the record headers");
+	uint64_t wire = 0, payload = 0;
+	int zc_ro = -1;
+	for (size_t i = 0; i < c->nruns; i++) {
+		const struct zc_run *r = &c->runs[i];
+		if (!r->have_wire)
+			continue;
+		wire += r->wire_bytes;
+		payload += r->bytes;
+		if (r->measured)
+			zc_ro = r->ktls_zerocopy_ro;
+	}
+	json_object_set_new(j, "wire_bytes", json_integer((json_int_t)wire));
+	json_object_set_new(j, "payload_bytes", json_integer((json_int_t)payload));
+	json_object_set_new(j, "wire_per_payload", payload ? json_real((double)wire / (double)payload) : json_null());
+	/* Accepted by the kernel; it changes the path only with TLS device
+	 * offload (Documentation/networking/tls.rst). */
+	json_object_set_new(j, "tx_zerocopy_ro", kernel && zc_ro >= 0 ? json_boolean(zc_ro) : json_null());
+	return j;
+}
+
 json_t *zc_cell_json(const struct zc_cell *c)
 {
 	json_t *j = json_pack("{s:s,s:s,s:b,s:o}", "strategy", c->p.strategy->name, "workload", c->p.workload->name,
@@ -243,6 +282,8 @@ json_t *zc_cell_json(const struct zc_cell *c)
 					: json_null());
 	json_object_set_new(j, "reason", c->status == ZC_OK ? json_null() : json_string(c->reason));
 	json_object_set_new(j, "path", c->path[0] ? json_string(c->path) : json_null());
+	if (c->p.ktls || c->p.inspect == ZC_INSPECT_ENCRYPT)
+		json_object_set_new(j, "tls", tls_json(c));
 
 	/* Throughput only where bytes moved in a timed window: a run that moved
 	 * nothing has no rate (null), never 0. */

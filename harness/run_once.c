@@ -159,6 +159,7 @@ void zc_cell_wl_params(const struct zc_env *env, const struct zc_cell *cell, boo
 		.faults = env->faults,
 		.send_mode = p->send_mode,
 		.remote = p->remote ? env->remote : NULL,
+		.tls = p->ktls || p->inspect == ZC_INSPECT_ENCRYPT,
 	};
 }
 
@@ -230,13 +231,17 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 			   cell->source_path, source_bad, rep->mismatch_at);
 		zc_source_file_distrust(cell->source_path);
 	} else if (rep->mismatch_at >= 0) {
+		char tls[112] = "";
+		if (rep->tls_error[0])
+			snprintf(tls, sizeof tls, " (%s)", rep->tls_error);
 		if (p->streams > 1 || p->workload->nsinks > 1)
 			set_reason(cell, ZC_FAILED,
-				   "verification failed: first wrong byte at offset %" PRId64 " of stream %d, sink %d",
-				   rep->mismatch_at, rep->mismatch_stream, rep->mismatch_sink);
+				   "verification failed: first wrong byte at offset %" PRId64
+				   " of stream %d, sink %d%s",
+				   rep->mismatch_at, rep->mismatch_stream, rep->mismatch_sink, tls);
 		else
-			set_reason(cell, ZC_FAILED, "verification failed: first wrong byte at offset %" PRId64,
-				   rep->mismatch_at);
+			set_reason(cell, ZC_FAILED, "verification failed: first wrong byte at offset %" PRId64 "%s",
+				   rep->mismatch_at, tls);
 	} else if (have_msg && !stopped && p->inspect == ZC_INSPECT_CHECKSUM && !m->checksummed) {
 		set_reason(cell, ZC_FAILED, "checksum mismatch: %s", m->checksum_error);
 	} else {
@@ -248,7 +253,10 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 		run->peer_zc_sends = rep->peer_zc_sends;
 		run->peer_zc_completions = rep->peer_zc_completions;
 		run->peer_zc_copied = rep->peer_zc_copied;
+		run->have_wire = p->ktls || p->inspect == ZC_INSPECT_ENCRYPT;
+		run->wire_bytes = rep->wire / p->workload->nsinks; /* per sink, as bytes */
 		if (have_msg) {
+			run->ktls_zerocopy_ro = m->ktls_zerocopy_ro;
 			run->measured = true;
 			run->w = m->w;
 			run->checksummed = m->checksummed && !stopped;

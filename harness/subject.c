@@ -24,6 +24,7 @@
 
 #include "../strategies/io_util.h"
 #include "../workloads/crc32c.h"
+#include "../workloads/ktls.h"
 #include "../workloads/pattern.h"
 #include "../workloads/recv_witness.h"
 
@@ -46,6 +47,7 @@ struct stream {
 	pid_t tid;    /* the thread running it, for interrupting blocked calls */
 	int pipes[4]; /* the strategy's own pipes (read ends) */
 	unsigned npipes;
+	bool ktls_zerocopy_ro; /* --ktls: the kernel accepted TLS_TX_ZEROCOPY_RO on its sinks */
 };
 
 /* Set by SIGTERM or SIGINT: every stream stops taking new data at its next
@@ -527,6 +529,18 @@ static void open_stream(struct stream *st, unsigned k, const struct zc_cell *cel
 			st->dst[j] = wr->subj_dst[k][j];
 		}
 	}
+	if (p->ktls) {
+		/* Kernel TLS on every sink, before the strategy prepares: its
+		 * set-up writes (none today) would otherwise go out in clear. */
+		st->ktls_zerocopy_ro = true;
+		for (unsigned j = 0; j < st->ndst; j++) {
+			bool zc_ro;
+			int e = zc_ktls_tx(st->dst[j], &zc_ro, err, sizeof err);
+			if (e)
+				not_ready(to_parent, e, err);
+			st->ktls_zerocopy_ro &= zc_ro;
+		}
+	}
 	st->state = aligned_alloc(64, ((p->strategy->state_size ? p->strategy->state_size : 1) + 63) / 64 * 64);
 	if (!st->state)
 		not_ready(to_parent, ENOMEM, "out of memory");
@@ -545,6 +559,31 @@ static void open_stream(struct stream *st, unsigned k, const struct zc_cell *cel
 			not_ready(to_parent, e, err);
 		}
 	}
+}
+
+/* --inspect encrypt: a sealer per stream and the buffer its records are
+ * sealed into, pre-faulted (cap payload bytes per write). Exits not-ready on
+ * failure. */
+static struct zc_tls_tx *tls_tx_setup(unsigned n, size_t cap, uint64_t corrupt_at, int to_parent)
+{
+	struct zc_tls_tx *t = calloc(n, sizeof *t);
+	if (!t)
+		not_ready(to_parent, ENOMEM, "out of memory");
+	for (unsigned k = 0; k < n; k++) {
+		if (zc_tls_seal_init(&t[k].seal, zc_tls_test_key, zc_tls_test_iv) != 0)
+			not_ready(to_parent, ENOSYS, "libcrypto: AES-128-GCM cannot be set up");
+		t[k].seal.corrupt_at = corrupt_at;
+		t[k].cap = cap;
+		/* Room for a record boundary per buffer sealed (readv_writev). */
+		t[k].out_size = zc_tls_sealed_len(cap) + 66 * ZC_TLS_OVERHEAD;
+		t[k].out = malloc(t[k].out_size);
+		if (!t[k].out)
+			not_ready(to_parent, ENOMEM, "out of memory");
+		zc_prefault(t[k].out, t[k].out_size);
+	}
+	if (corrupt_at)
+		zc_fault_note("tls-corrupt: flipping a bit of wire byte %" PRIu64 " of every stream", corrupt_at - 1);
+	return t;
 }
 
 /* The CRC32C a stream should have produced: its segment, transfers times. */
@@ -608,6 +647,9 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 		.verify_period = wp->segment,
 	};
 	unsigned n = p->streams;
+	if (p->inspect == ZC_INSPECT_ENCRYPT)
+		cp.tls_tx = tls_tx_setup(n, cell->chunk * (s->uses & ZC_USES_IOVECS && p->iovecs ? p->iovecs : 1),
+					 env->faults.tls_corrupt, to_parent);
 	struct stream *st = calloc(n, sizeof *st);
 	pthread_t *tid = calloc(n, sizeof *tid);
 	if (!st || !tid)
@@ -772,6 +814,7 @@ _Noreturn void zc_subject_main(const struct zc_env *env, const struct zc_cell *c
 			m.w.stats[i] += tr->stats[i];
 		if (k == 0) {
 			snprintf(m.path, sizeof m.path, "%s", tr->path ? tr->path : s->name);
+			m.ktls_zerocopy_ro = st[0].ktls_zerocopy_ro;
 			m.crc = tr->crc;
 		}
 		if (tr->mismatch && !m.mismatch) {

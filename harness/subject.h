@@ -31,6 +31,7 @@ struct zc_result_msg {
 	unsigned mismatch_stream;
 	bool have_consumed;
 	uint64_t consumed;
+	bool ktls_zerocopy_ro; /* --ktls: TLS_TX_ZEROCOPY_RO accepted on every sink */
 };
 
 /* Runs in the forked child: set up, report ready, wait for the go byte,

@@ -18,7 +18,7 @@ bool zc_same_group(const struct zc_cell_params *a, const struct zc_cell_params *
 	       a->cache_cold == b->cache_cold && a->drain == b->drain && a->checkpoint_ms == b->checkpoint_ms &&
 	       a->deadlines == b->deadlines && a->shutdown_after_ns == b->shutdown_after_ns &&
 	       a->stall_after == b->stall_after && a->kill_after_ns == b->kill_after_ns &&
-	       a->victim_bytes == b->victim_bytes;
+	       a->victim_bytes == b->victim_bytes && a->ktls == b->ktls;
 }
 
 static double run_bps(const struct zc_run *r)
@@ -66,8 +66,7 @@ void zc_paired_interval(const double *ratios, size_t n, struct zc_verdict *v)
 	free(s);
 }
 
-/* The ratios of c's runs to b's runs from the same rounds. */
-static size_t paired_ratios(const struct zc_cell *c, const struct zc_cell *b, double *out)
+size_t zc_paired_ratios(const struct zc_cell *c, const struct zc_cell *b, double *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < c->nruns; i++) {
@@ -154,7 +153,7 @@ void zc_verdicts_compute(const struct zc_cell *cells, size_t ncells, const char 
 						abort();
 					ratios = more;
 				}
-				size_t n = paired_ratios(c, bc, ratios);
+				size_t n = zc_paired_ratios(c, bc, ratios);
 				if (n == 0)
 					continue; /* no round in common: nothing to say */
 				zc_paired_interval(ratios, n, v);

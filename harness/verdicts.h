@@ -44,6 +44,17 @@ bool zc_same_group(const struct zc_cell_params *a, const struct zc_cell_params *
  * Exposed for the tests. */
 void zc_paired_interval(const double *ratios, size_t n, struct zc_verdict *v);
 
+/* The ratios of c's runs to b's runs from the same rounds (out: room for
+ * c->nruns). Returns how many. */
+size_t zc_paired_ratios(const struct zc_cell *c, const struct zc_cell *b, double *out);
+
+/* --price-of-control (harness/cells.h): per workload, the five variants'
+ * medians and each one's paired ratio to the blind copy. New reference: an
+ * array, empty when no cell is a variant. */
+json_t *zc_price_json(const struct zc_cell *cells, size_t ncells);
+/* The same as a small table per workload. */
+void zc_price_print(FILE *out, const json_t *price);
+
 /* Verdicts for every cell with measured runs (status ok), baseline `asked`
  * (NULL: readwrite) where it runs in a group, else the group's first strategy
  * that sees the data, else its first. */

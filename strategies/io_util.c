@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -141,6 +142,8 @@ int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const stru
 		zc_consume_memory(p, buf, n, r);
 		return 0;
 	}
+	if (p->tls_tx)
+		return zc_write_sealed(io, &(struct iovec){.iov_base = (void *)buf, .iov_len = n}, 1, p, r);
 	for (unsigned k = 0; k < io->ndst; k++) {
 		size_t written;
 		int err = zc_write_progress(io->dst[k], buf, n, p, &written);
@@ -164,6 +167,60 @@ int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const stru
 	}
 	r->moved += n;
 	return 0;
+}
+
+/* Write `wire` bytes of sealed records (payload bytes of payload) to every
+ * sink; as zc_write_sinks, counting payload. */
+static int write_records(const struct zc_io *io, const unsigned char *out, size_t wire, size_t payload,
+			 const struct zc_copy_params *p, struct zc_transfer_result *r)
+{
+	for (unsigned k = 0; k < io->ndst; k++) {
+		size_t written;
+		int err = zc_write_progress(io->dst[k], out, wire, p, &written);
+		if (err) {
+			/* Delivered: what the peer can decrypt, whole records. */
+			uint64_t got = k == 0 ? zc_tls_payload_in(out, written) : 0;
+			r->moved += got;
+			if (err == ECANCELED) {
+				r->stranded += payload - got;
+				r->stopped = true;
+			} else {
+				r->what = "write";
+			}
+			return err;
+		}
+	}
+	r->moved += payload;
+	return 0;
+}
+
+int zc_write_sealed(const struct zc_io *io, const struct iovec *iov, unsigned cnt, const struct zc_copy_params *p,
+		    struct zc_transfer_result *r)
+{
+	struct zc_tls_tx *t = &p->tls_tx[zc_thread_index];
+	size_t wire = 0, payload = 0;
+	for (unsigned i = 0; i < cnt; i++) {
+		const char *at = iov[i].iov_base;
+		for (size_t left = iov[i].iov_len; left > 0;) {
+			size_t k = left < t->cap - payload ? left : t->cap - payload;
+			if (k == 0 || wire + zc_tls_sealed_len(k) > t->out_size) {
+				int err = write_records(io, t->out, wire, payload, p, r);
+				if (err)
+					return err;
+				wire = payload = 0;
+				continue;
+			}
+			if (zc_tls_seal(&t->seal, at, k, t->out + wire) != 0) {
+				r->what = "AES-128-GCM (libcrypto)";
+				return EIO;
+			}
+			wire += zc_tls_sealed_len(k);
+			payload += k;
+			at += k;
+			left -= k;
+		}
+	}
+	return payload ? write_records(io, t->out, wire, payload, p, r) : 0;
 }
 
 bool zc_retry(int err, int fd, short events, const struct zc_copy_params *p, struct zc_transfer_result *r,

@@ -9,6 +9,16 @@
 #include "strategy.h"
 #include "../workloads/crc32c.h"
 #include "../workloads/pattern.h"
+#include "../workloads/tls_record.h"
+
+/* --inspect encrypt, one per stream: the sealer and the buffer the records
+ * are sealed into before they are written (cap payload bytes at a time). */
+struct zc_tls_tx {
+	struct zc_tls_seal seal;
+	unsigned char *out;
+	size_t out_size; /* bytes at out */
+	size_t cap;	 /* payload bytes sealed before they are written */
+};
 
 /* The default checkpoint: a loop comes back at least this often to look at
  * the stop flag (--checkpoint sets it per run). */
@@ -86,6 +96,14 @@ void zc_consume_memory(const struct zc_copy_params *p, const void *buf, size_t n
  * an errno; sets r->what, or r->stopped and r->stranded on a stop. */
 int zc_write_sinks(const struct zc_io *io, const void *buf, size_t n, const struct zc_copy_params *p,
 		   struct zc_transfer_result *r);
+
+/* --inspect encrypt: seal the cnt buffers of iov (records never span two)
+ * and write the records to every sink, counting payload bytes in r->moved
+ * (on a short write: the payload of the whole records written). As
+ * zc_write_sinks otherwise. */
+struct iovec;
+int zc_write_sealed(const struct zc_io *io, const struct iovec *iov, unsigned cnt, const struct zc_copy_params *p,
+		    struct zc_transfer_result *r);
 
 /* The obvious loop: read up to `size` bytes into buf, inspect them, write
  * them to every sink, until end of stream. Memory sources are copied into

@@ -81,6 +81,7 @@ const struct zc_strategy zc_strategy_mmap = {
 	.sinks = ZC_EP_FILE | ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE,
 	.max_sinks = 2,
 	.sees_data = true,
+	.encrypts = true,
 	.default_chunk = 1024 * 1024,
 	.uses = ZC_USES_MMAP,
 	.state_size = sizeof(struct mmap_state),

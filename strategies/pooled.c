@@ -89,6 +89,7 @@ const struct zc_strategy zc_strategy_pooled = {
 	.sinks = ZC_EP_FILE | ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE | ZC_EP_MEM,
 	.max_sinks = 2,
 	.sees_data = true,
+	.encrypts = true,
 	.default_chunk = 32 * 1024,
 	.state_size = sizeof(struct pooled_state),
 	.stat_names = pooled_stats,

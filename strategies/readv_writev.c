@@ -86,7 +86,7 @@ static void rwv_transfer(void *state, const struct zc_copy_params *p, const stru
 			 struct zc_transfer_result *r)
 {
 	struct rwv_state *s = state;
-	r->path = "readv/writev";
+	r->path = p->tls_tx ? "readv, AES-128-GCM records, write" : "readv/writev";
 	for (;;) {
 		ssize_t n = readv(io->src, s->iov, (int)s->n);
 		if (n == 0)
@@ -101,6 +101,28 @@ static void rwv_transfer(void *state, const struct zc_copy_params *p, const stru
 			size_t part = left < s->iov[i].iov_len ? left : s->iov[i].iov_len;
 			zc_inspect(p, s->iov[i].iov_base, part, r);
 			left -= part;
+		}
+		if (p->tls_tx) {
+			/* Encrypting: each buffer's records sealed in a row, one
+			 * write() per sink of all of them. */
+			struct iovec v[MAX_IOVECS];
+			unsigned cnt = 0;
+			for (size_t left = (size_t)n; cnt < s->n && left > 0; cnt++) {
+				v[cnt].iov_base = s->iov[cnt].iov_base;
+				v[cnt].iov_len = left < s->iov[cnt].iov_len ? left : s->iov[cnt].iov_len;
+				left -= v[cnt].iov_len;
+			}
+			int err = zc_write_sealed(io, v, cnt, p, r);
+			if (err) {
+				if (!r->stopped)
+					r->err = err;
+				return;
+			}
+			if (zc_between_chunks(p)) {
+				r->stopped = true;
+				return;
+			}
+			continue;
 		}
 		for (unsigned k = 0; k < io->ndst; k++) {
 			size_t written;
@@ -141,6 +163,7 @@ const struct zc_strategy zc_strategy_readv_writev = {
 	.sinks = ZC_EP_FILE | ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE,
 	.max_sinks = 2,
 	.sees_data = true,
+	.encrypts = true,
 	.default_chunk = 32 * 1024,
 	.uses = ZC_USES_IOVECS,
 	.state_size = sizeof(struct rwv_state),

@@ -55,6 +55,7 @@ const struct zc_strategy zc_strategy_readwrite = {
 	.sinks = ZC_EP_FILE | ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE | ZC_EP_MEM,
 	.max_sinks = 2,
 	.sees_data = true,
+	.encrypts = true,
 	.uses = ZC_USES_ALLOC,
 	.default_chunk = 32 * 1024,
 	.transfer = readwrite_transfer,

@@ -32,7 +32,10 @@ enum zc_inspect {
 	ZC_INSPECT_NONE,
 	ZC_INSPECT_CHECKSUM, /* CRC32C of every byte, reported per run */
 	ZC_INSPECT_REDACT,   /* every ASCII digit replaced by 'X' (masking numbers) */
+	ZC_INSPECT_ENCRYPT,  /* sealed in TLS 1.3 records, AES-128-GCM (workloads/tls_record.h) */
 };
+
+struct zc_tls_tx; /* io_util.h */
 
 /* Optional parameters a strategy reads, so results record them only where
  * they mean something. */
@@ -86,6 +89,9 @@ struct zc_copy_params {
 	const volatile uint64_t *stop_at_ns;
 	/* --victim: one per stream, indexed by zc_thread_index; NULL when off. */
 	struct zc_victim *victims;
+	/* --inspect encrypt: one sealer per stream, indexed by zc_thread_index;
+	 * NULL otherwise. zc_write_sinks seals what it is given. */
+	struct zc_tls_tx *tls_tx;
 	/* Memory sinks: check every consumed byte against the pattern (a stream
 	 * of verify_period-byte segments), as a file or peer sink would. */
 	bool verify;
@@ -124,11 +130,15 @@ struct zc_transfer_result {
 struct zc_strategy {
 	const char *name;
 	const char *description;
-	unsigned sources;     /* zc_endpoint bits accepted as source */
-	unsigned sinks;	      /* zc_endpoint bits accepted as sink */
-	unsigned min_sinks;   /* sinks it needs (0 means 1) */
-	unsigned max_sinks;   /* 1, or 2 for strategies that can duplicate a stream */
-	bool sees_data;	      /* true when payload passes through user memory */
+	unsigned sources;   /* zc_endpoint bits accepted as source */
+	unsigned sinks;	    /* zc_endpoint bits accepted as sink */
+	unsigned min_sinks; /* sinks it needs (0 means 1) */
+	unsigned max_sinks; /* 1, or 2 for strategies that can duplicate a stream */
+	bool sees_data;	    /* true when payload passes through user memory */
+	/* --inspect encrypt is implemented: its writes go through zc_write_sinks
+	 * or zc_write_sealed (strategies whose buffers stay in flight after a
+	 * send would need a sealed copy of their own per buffer). */
+	bool encrypts;
 	size_t default_chunk; /* used when --chunk is not given */
 	unsigned uses;	      /* zc_uses bits: which optional parameters apply */
 	size_t state_size;    /* bytes of per-stream state, zeroed before prepare */

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 	       "file-tcp", "--streams", "65", "--out", out_path, cache);
 	EXPECT("zcbench: --chunk '4K,' has an empty item", "run", "--strategy", "splice", "--workload", "file-tcp",
 	       "--chunk", "4K,", "--out", out_path, cache);
-	EXPECT("zcbench: --inspect 'md5' is not a valid choice (valid: none, checksum, redact)", "run", "--strategy",
+	EXPECT("zcbench: --inspect 'md5' is not a valid choice (valid: none, checksum, redact, encrypt)", "run", "--strategy",
 	       "splice", "--workload", "file-tcp", "--inspect", "md5");
 
 	/* Help exits 0 and names every option with its default. */

@@ -41,9 +41,13 @@ int zc_faults_from_env(struct zc_faults *f, char *err, size_t err_len)
 			     : key[0] == 's' ? &f->sockbuf
 			     : key[5] == 'r' ? &f->peer_reset
 					     : &f->peer_stop;
+		} else if (strcmp(key, "tls-corrupt") == 0 || strcmp(key, "tls-wrong-key") == 0) {
+			rc = zc_parse_size(val, &v, &why);
+			to = key[4] == 'c' ? &f->tls_corrupt : &f->tls_wrong_key;
 		} else {
 			snprintf(err, err_len,
-				 "%s: unknown fault '%s' (peer-reset, peer-stop, sockbuf, subject-stop, signal-storm)",
+				 "%s: unknown fault '%s' (peer-reset, peer-stop, sockbuf, subject-stop, signal-storm, "
+				 "tls-corrupt, tls-wrong-key)",
 				 ZC_FAULTS_ENV, key);
 			return -1;
 		}
@@ -59,7 +63,8 @@ int zc_faults_from_env(struct zc_faults *f, char *err, size_t err_len)
 
 int zc_faults_any(const struct zc_faults *f)
 {
-	return f && (f->peer_reset || f->peer_stop || f->sockbuf || f->subject_stop || f->signal_storm_ns);
+	return f && (f->peer_reset || f->peer_stop || f->sockbuf || f->subject_stop || f->signal_storm_ns ||
+		     f->tls_corrupt || f->tls_wrong_key);
 }
 
 void zc_fault_note(const char *fmt, ...)

@@ -16,6 +16,9 @@
  *   signal-storm=DUR   the subject gets SIGUSR2 every DUR (e.g. 100us) while
  *                      its window is open, from a POSIX timer, handled
  *                      without SA_RESTART: every blocking call sees EINTR
+ *   tls-corrupt=BYTES  --inspect encrypt: the subject flips one bit of the
+ *                      wire byte at offset BYTES-1 of every stream it seals
+ *   tls-wrong-key=1    the peer decrypts TLS records with another key
  * Each run under a hook notes it on stderr ("zcbench: test fault: ..."), so
  * a test can tell the fault really happened. */
 #ifndef ZC_FAULTS_H
@@ -32,6 +35,8 @@ struct zc_faults {
 	uint64_t sockbuf;	  /* 0: off */
 	uint64_t subject_stop;	  /* 0: off */
 	uint64_t signal_storm_ns; /* 0: off */
+	uint64_t tls_corrupt;	  /* 0: off */
+	uint64_t tls_wrong_key;	  /* 0: off */
 };
 
 /* Parse ZCBENCH_TEST_FAULTS into f (all zero when unset). Returns 0, or -1

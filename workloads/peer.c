@@ -18,6 +18,7 @@
 #include "../strategies/strategy.h"
 #include "pattern.h"
 #include "peer_send.h"
+#include "tls_record.h"
 
 #define TRUNC_ASK (1u << 20)
 /* read() and verification use a buffer that stays in L2, as iperf3's
@@ -32,7 +33,8 @@
 
 struct drain {
 	int fd, stream, sink;
-	uint64_t got;
+	uint64_t got;		 /* bytes read (on a TLS stream: wire bytes) */
+	struct zc_tls_open *tls; /* a TLS stream's decoder, or NULL */
 };
 
 struct produce {
@@ -100,6 +102,50 @@ static void maybe_stop(struct peer *pe, uint64_t bytes)
 	raise(SIGSTOP);
 }
 
+struct tls_check {
+	struct peer *pe;
+	const struct drain *d;
+};
+
+/* A decrypted record's payload: checked against the pattern. */
+static void tls_check_plain(void *arg, const unsigned char *plain, size_t len, uint64_t off)
+{
+	struct tls_check *c = arg;
+	struct zc_sink_report *rep = &c->pe->rep;
+	if (rep->mismatch_at >= 0)
+		return;
+	int64_t bad = zc_pattern_check_periodic((const char *)plain, off, len, c->pe->p->segment, false);
+	if (bad >= 0) {
+		rep->mismatch_at = (int64_t)off + bad;
+		rep->mismatch_stream = c->d->stream;
+		rep->mismatch_sink = c->d->sink;
+	}
+}
+
+/* n wire bytes of a TLS stream arrived in pe->buf: decode them (verifying:
+ * decrypt and check every record), count payload as received. Returns 0. */
+static int tls_drained(struct peer *pe, struct drain *d, size_t n)
+{
+	struct zc_tls_open *o = d->tls;
+	uint64_t before = o->payload;
+	bool failed = o->failed;
+	struct tls_check c = {.pe = pe, .d = d};
+	zc_tls_open_feed(o, pe->buf, n, pe->p->verify ? tls_check_plain : NULL, &c);
+	if (o->failed && !failed && pe->rep.mismatch_at < 0) {
+		/* A record that does not authenticate: none of its bytes can be
+		 * trusted, so the first wrong byte is where its payload starts. */
+		pe->rep.mismatch_at = (int64_t)o->failed_at;
+		pe->rep.mismatch_stream = d->stream;
+		pe->rep.mismatch_sink = d->sink;
+		snprintf(pe->rep.tls_error, sizeof pe->rep.tls_error, "%s", o->why);
+	}
+	d->got += n;
+	pe->rep.wire += n;
+	pe->rep.received += o->payload - before;
+	maybe_stop(pe, pe->rep.received);
+	return 0;
+}
+
 /* Consume what is readable on d. Returns 1 at end of stream, 0 to go on,
  * -1 on error. */
 static int drain_some(struct peer *pe, struct drain *d)
@@ -120,7 +166,11 @@ static int drain_some(struct peer *pe, struct drain *d)
 			sigsuspend(&none); /* SIGUSR1 is blocked elsewhere: no lost wake-up */
 		return 0;
 	}
-	if (p->verify || p->drain == ZC_DRAIN_READ) {
+	if (d->tls) {
+		n = read(d->fd, pe->buf, drain_ask(p, d, COPY_BUF));
+		if (n > 0)
+			return tls_drained(pe, d, (size_t)n);
+	} else if (p->verify || p->drain == ZC_DRAIN_READ) {
 		n = read(d->fd, pe->buf, drain_ask(p, d, COPY_BUF));
 		if (n > 0 && p->verify && pe->rep.mismatch_at < 0) {
 			int64_t bad = zc_pattern_check_periodic(pe->buf, d->got, (size_t)n, p->segment, p->redact);
@@ -271,6 +321,25 @@ static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *
 				fail(&pe, "fcntl(O_NONBLOCK)", errno);
 		}
 	}
+	struct zc_tls_open *tls = NULL;
+	if (p->tls && nd > 0) {
+		/* The fault hook: a key one bit off, as a peer that negotiated
+		 * something else would hold. */
+		unsigned char key[16];
+		memcpy(key, zc_tls_test_key, sizeof key);
+		if (p->faults.tls_wrong_key) {
+			key[0] ^= 1;
+			zc_fault_note("tls-wrong-key: the peer decrypts with another key");
+		}
+		tls = calloc(nd, sizeof *tls);
+		if (!tls)
+			fail(&pe, "calloc", ENOMEM);
+		for (unsigned i = 0; tls && i < nd; i++) {
+			if (zc_tls_open_init(&tls[i], key, zc_tls_test_iv, p->verify) != 0)
+				fail(&pe, "AES-128-GCM set-up (libcrypto)", ENOMEM);
+			d[i].tls = &tls[i];
+		}
+	}
 	if (np > 0) {
 		pe.src_fd = open(p->source_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (pe.src_fd < 0)
@@ -357,6 +426,9 @@ static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *
 		pe.rep.peer_zc_copied = pe.sb.zc_copied;
 	}
 	zc_send_buf_free(&pe.sb);
+	for (unsigned i = 0; tls && i < nd; i++)
+		zc_tls_open_free(&tls[i]);
+	free(tls);
 	ssize_t w = write(report, &pe.rep, sizeof pe.rep);
 	_exit(w == (ssize_t)sizeof pe.rep ? 0 : 1);
 }

@@ -72,6 +72,10 @@ struct zc_wl_params {
 	/* --peer: the far ends of TCP streams are on the peer this session
 	 * talks to (remote.h); NULL: a local peer process. */
 	struct zc_remote *remote;
+	/* The sink streams carry TLS records (--inspect encrypt, --ktls): the
+	 * peer reads every byte, counts payload from the records' framing and,
+	 * verifying, decrypts and checks every record (workloads/tls_record.h). */
+	bool tls;
 };
 
 /* One run's endpoints. Descriptors are -1 where unused. */
@@ -99,6 +103,11 @@ struct zc_sink_report {
 	/* --send-mode zerocopy: the peer's sends and what their completions said. */
 	bool have_peer_zc;
 	uint64_t peer_zc_sends, peer_zc_completions, peer_zc_copied;
+	/* TLS streams: received counts payload; wire what arrived, framing and
+	 * tags included. tls_error: why the first bad record was refused
+	 * (mismatch_at is then where its payload starts). */
+	uint64_t wire;
+	char tls_error[96];
 };
 
 /* The drain a workload really uses for `asked`; NULL, or the reason it is

@@ -8,7 +8,7 @@
 #   report_figdata.c                   a figure and its data file
 #   report_figures.c, report_shutdown.c the figures (report_shutdown.c also its tables)
 #   report_render.c                    gnuplot
-#   report_answer.c, report_html.c, report_md.c   the pages
+#   report_answer.c, report_price.c, report_html.c, report_md.c   the pages
 #   report_main.c                      the steps in order
 target_sources(zccore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/report_json.c
@@ -18,6 +18,7 @@ target_sources(zccore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/report_compare.c
   ${CMAKE_CURRENT_LIST_DIR}/report_figdata.c
   ${CMAKE_CURRENT_LIST_DIR}/report_figures.c
+  ${CMAKE_CURRENT_LIST_DIR}/report_price.c
   ${CMAKE_CURRENT_LIST_DIR}/report_render.c
   ${CMAKE_CURRENT_LIST_DIR}/report_answer.c
   ${CMAKE_CURRENT_LIST_DIR}/report_html.c

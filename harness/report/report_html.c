@@ -12,6 +12,7 @@
 #include "../result_json.h"
 #include "report.h"
 #include "report_answer.h"
+#include "report_price.h"
 #include "report_shutdown.h"
 #include "report_verdicts.h"
 
@@ -561,6 +562,7 @@ int zc_report_html(const struct zc_report *r, const char *out_dir, char *err, si
 
 	zc_answer_html(&m, r);
 	zc_warnings_html(&m, r);
+	zc_price_html(&m, r);
 	problems(&m, r);
 	for (size_t w = 0; w < r->nworkloads; w++) {
 		zc_sb_puts(&m, "<section id=\"");

@@ -7,6 +7,7 @@
 #include "report.h"
 #include "report_answer.h"
 #include "report_pages.h"
+#include "report_price.h"
 #include "report_shutdown.h"
 #include "report_verdicts.h"
 
@@ -68,6 +69,7 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 	zc_sb_puts(&b, "\n");
 	zc_answer_md(&b, r);
 	zc_warnings_md(&b, r);
+	zc_price_md(&b, r);
 	if (r->nworkloads)
 		zc_sb_puts(&b, "\n## Detail per workload\n");
 	for (size_t w = 0; w < r->nworkloads; w++) {
