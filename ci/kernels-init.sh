@@ -23,6 +23,17 @@ say "kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpus, accel ${zcben
 [ -e /sys/kernel/btf/vmlinux ] || say "no /sys/kernel/btf/vmlinux: eBPF probes will be unavailable"
 [ -e /sys/kernel/tracing/events ] || say "no tracefs: tp/ programs will be unavailable"
 
+# Kernel TLS modules, where ci/kernels packed them (ci/kernels-modules.sh), in
+# load order; one that does not load (aesni-intel on a CPU without AES-NI)
+# leaves the generic code to do the work.
+if [ -d /lib/zc-modules ]; then
+	loaded=""
+	for m in /lib/zc-modules/*.ko; do
+		insmod "$m" 2>/dev/null && loaded="$loaded ${m##*/}"
+	done
+	say "modules loaded:${loaded:- none}"
+fi
+
 # Set by ci/kernels on the kernel command line (zcbench_emulated=1 under TCG).
 export ZCBENCH_EMULATED="${zcbench_emulated:-}"
 mkdir -p /tmp/out /tmp/cache

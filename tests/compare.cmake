@@ -21,7 +21,7 @@ add_test(NAME test_compare_ci COMMAND test_compare_ci $<TARGET_FILE:zcbench> ${P
 add_executable(test_compare_kernels test_compare_kernels.c)
 target_link_libraries(test_compare_kernels PRIVATE zccore zctestutil)
 add_test(NAME test_compare_kernels COMMAND test_compare_kernels ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR})
-set_tests_properties(test_compare_kernels PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1800)
+set_tests_properties(test_compare_kernels PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1800 RESOURCE_LOCK kernels_static)
 
 # The gate's statistics (Student's t, Welch, Benjamini-Hochberg) against exact
 # references.
