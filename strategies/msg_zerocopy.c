@@ -36,8 +36,9 @@ static const char *const mzc_stats[] = {"sends", "completions", "zc_copied", "en
 #define MZC_QUIET_CHECKPOINTS 10
 
 struct mzc_state {
-	char *mem; /* MZC_NBUF buffers of `size` bytes */
+	char *mem; /* MZC_NBUF buffers, `stride` bytes apart */
 	size_t map_len, size;
+	size_t stride;		     /* size, or with --inspect encrypt the records sealing size bytes take */
 	unsigned cur;		     /* the buffer the next read fills */
 	uint32_t buf_last[MZC_NBUF]; /* the last send id taken from each buffer */
 	bool buf_sent[MZC_NBUF];     /* ...if any */
@@ -57,7 +58,10 @@ static int mzc_prepare(void *state, const struct zc_copy_params *p, const struct
 		return errno;
 	}
 	s->size = p->chunk;
-	s->map_len = MZC_NBUF * p->chunk;
+	/* Encrypting, each buffer holds the records: the ciphertext is what
+	 * the kernel may still read until the send completes. */
+	s->stride = p->tls_tx ? zc_tls_sealed_len(p->chunk) : p->chunk;
+	s->map_len = MZC_NBUF * s->stride;
 	s->mem = mmap(NULL, s->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s->mem == MAP_FAILED) {
 		s->mem = NULL;
@@ -299,7 +303,8 @@ static void mzc_transfer(void *state, const struct zc_copy_params *p, const stru
 		const char *from;
 		size_t n;
 		int slot = -1;
-		if (io->src < 0 && !redact) {
+		size_t payload = 0; /* encrypting: the payload the records in the buffer carry */
+		if (io->src < 0 && !redact && !p->tls_tx) {
 			uint64_t left = io->src_len - mem_off;
 			n = left < s->size ? (size_t)left : s->size;
 			from = io->src_mem + mem_off;
@@ -317,14 +322,24 @@ static void mzc_transfer(void *state, const struct zc_copy_params *p, const stru
 				}
 			}
 			s->cur = (s->cur + 1) % MZC_NBUF;
-			char *buf = s->mem + (size_t)slot * s->size;
-			if (io->src < 0) { /* redaction never touches the source: a copy */
+			char *buf = s->mem + (size_t)slot * s->stride;
+			/* Encrypting: the plaintext goes to the stream's staging
+			 * buffer (a memory source is sealed from where it is), the
+			 * records into the ring's buffer. */
+			char *into = p->tls_tx ? (char *)p->tls_tx[zc_thread_index].out : buf;
+			const char *plain = into;
+			if (io->src < 0 && p->tls_tx) {
+				uint64_t left = io->src_len - mem_off;
+				n = left < s->size ? (size_t)left : s->size;
+				plain = io->src_mem + mem_off;
+				mem_off += n;
+			} else if (io->src < 0) { /* redaction never touches the source: a copy */
 				uint64_t left = io->src_len - mem_off;
 				n = left < s->size ? (size_t)left : s->size;
 				memcpy(buf, io->src_mem + mem_off, n);
 				mem_off += n;
 			} else {
-				ssize_t got = zc_read_some(io->src, buf, s->size, p);
+				ssize_t got = zc_read_some(io->src, into, s->size, p);
 				if (got < 0) {
 					e = (int)-got;
 					r->what = "read";
@@ -334,11 +349,29 @@ static void mzc_transfer(void *state, const struct zc_copy_params *p, const stru
 			}
 			zc_inspect(p, buf, n, r);
 			from = buf;
+			if (p->tls_tx && n > 0) {
+				if (zc_tls_seal(&p->tls_tx[zc_thread_index].seal, plain, n, (unsigned char *)buf) !=
+				    0) {
+					e = EIO;
+					r->what = "AES-128-GCM (libcrypto)";
+					break;
+				}
+				payload = n;
+				n = zc_tls_sealed_len(n);
+			}
 		}
 		if (n == 0)
 			break; /* end of stream */
 		size_t left = n;
+		uint64_t moved = r->moved;
 		e = send_all(s, fd, from, &left, slot, p, r);
+		if (payload) {
+			/* send_all counted wire bytes: delivered is the payload of
+			 * the whole records sent. */
+			uint64_t got = left ? zc_tls_payload_in((const unsigned char *)from, n - left) : payload;
+			r->moved = moved + got;
+			left = payload - got;
+		}
 		if (e == ECANCELED) {
 			stalled = true;
 			if (slot >= 0)
@@ -410,6 +443,7 @@ const struct zc_strategy zc_strategy_msg_zerocopy = {
 	.sinks = ZC_EP_TCP,
 	.max_sinks = 1,
 	.sees_data = true,
+	.encrypts = true,
 	.default_chunk = 128 * 1024,
 	.state_size = sizeof(struct mzc_state),
 	.stat_names = mzc_stats,
