@@ -88,8 +88,8 @@ static const char *tls_unsupported(enum zc_inspect inspect, bool ktls, const str
 		return "encrypt: the records go to a stream sink whose peer decrypts them; a file or "
 		       "memory sink has none";
 	if (inspect == ZC_INSPECT_ENCRYPT && s->sees_data && !s->encrypts)
-		return "encrypt: not implemented for this strategy (its buffers stay in flight after a send: "
-		       "each would need a sealed copy of its own)";
+		return "encrypt: not implemented for this strategy (the pipe and the socket keep referencing "
+		       "its pages after the call: each would need a sealed copy of its own)";
 	if (ktls && w->sink != ZC_EP_TCP)
 		return "--ktls: kernel TLS runs on TCP sockets; this workload's sink is not one";
 	return NULL;

@@ -26,8 +26,12 @@ static void uring_rw_transfer(void *state, const struct zc_copy_params *p, const
 			      struct zc_transfer_result *r)
 {
 	struct uring_rw_state *s = state;
-	r->path = p->src_kind == ZC_EP_FILE ? "io_uring READ_FIXED/WRITE_FIXED, reads ahead qd deep"
-					    : "io_uring READ_FIXED/WRITE_FIXED, one read in flight";
+	if (p->tls_tx) /* the records are written from unregistered buffers */
+		r->path = p->src_kind == ZC_EP_FILE ? "io_uring READ_FIXED, AES-128-GCM records, WRITE; reads ahead"
+						    : "io_uring READ_FIXED, AES-128-GCM records, WRITE";
+	else
+		r->path = p->src_kind == ZC_EP_FILE ? "io_uring READ_FIXED/WRITE_FIXED, reads ahead qd deep"
+						    : "io_uring READ_FIXED/WRITE_FIXED, one read in flight";
 	zc_upipe_run(&s->u, p, io, r);
 }
 
@@ -44,6 +48,7 @@ const struct zc_strategy zc_strategy_io_uring = {
 	.sinks = ZC_EP_FILE | ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE,
 	.max_sinks = 1,
 	.sees_data = true,
+	.encrypts = true,
 	.default_chunk = 128 * 1024,
 	.uses = ZC_USES_QD,
 	.state_size = sizeof(struct uring_rw_state),

@@ -80,6 +80,7 @@ const struct zc_strategy zc_strategy_io_uring_send_zc = {
 	.sinks = ZC_EP_TCP,
 	.max_sinks = 1,
 	.sees_data = true,
+	.encrypts = true,
 	.default_chunk = 128 * 1024,
 	.uses = ZC_USES_QD,
 	.state_size = sizeof(struct uring_zc_state),

@@ -229,8 +229,9 @@ struct zc_upipe_slot {
 	unsigned buf_index;
 	int notifs; /* SEND_ZC notifications still to come (can dip below 0 if one overtakes its send's CQE) */
 	unsigned char st;
-	bool in_buf; /* data is our buffer (else the memory source) */
-	bool fixed;  /* data lies in a registered buffer */
+	size_t payload; /* encrypting, once sealed: the payload its records (len bytes) carry; else 0 */
+	bool in_buf;	/* data is our buffer (else the memory source) */
+	bool fixed;	/* data lies in a registered buffer */
 };
 
 struct run {
@@ -354,7 +355,9 @@ static void issue_write(struct run *x, unsigned i)
 	}
 	const char *at = s->data + s->done;
 	unsigned n = (unsigned)(s->len - s->done);
-	if (u->send_zc) {
+	if (!s->fixed && !u->send_zc) {
+		io_uring_prep_write(sqe, x->io->dst[0], at, n, (uint64_t)-1); /* sealed records */
+	} else if (u->send_zc) {
 		/* MSG_WAITALL: the kernel itself retries a short send on a stream
 		 * socket, so one request (one notification) carries the slot. */
 		unsigned zcf = u->report_usage ? IORING_SEND_ZC_REPORT_USAGE : 0;
@@ -457,6 +460,21 @@ static void release_ready(struct run *x)
 			continue;
 		}
 		zc_inspect(x->p, s->data, s->len, x->r);
+		if (x->p->tls_tx) {
+			/* Sealed in sequence order, so the records' sequence
+			 * numbers follow the stream. */
+			unsigned char *to = (unsigned char *)zc_uring_buf(&u->sealed, i);
+			if (zc_tls_seal(&x->p->tls_tx[zc_thread_index].seal, s->data, s->len, to) != 0) {
+				fail(x, EIO, "AES-128-GCM (libcrypto)");
+				slot_free(x, s);
+				continue;
+			}
+			s->payload = s->len;
+			s->len = zc_tls_sealed_len(s->len);
+			s->data = (char *)to;
+			s->in_buf = true;
+			s->fixed = false;
+		}
 		s->done = 0;
 		s->st = S_QUEUED;
 		if (x->dst_file)
@@ -573,8 +591,12 @@ static void on_write(struct run *x, unsigned i, int res)
 	struct zc_upipe_slot *s = &u->slots[i];
 	x->writes--;
 	if (res > 0) {
+		size_t before = s->done;
 		s->done += (size_t)res;
-		x->r->moved += (uint64_t)res;
+		/* Sealed records: delivered is the payload of whole records. */
+		x->r->moved += s->payload ? zc_tls_payload_in((const unsigned char *)s->data, s->done) -
+						    zc_tls_payload_in((const unsigned char *)s->data, before)
+					  : (uint64_t)res;
 		x->written += (uint64_t)res;
 		if (s->done < s->len && !x->err && !x->gave_up) {
 			bump(x, u->st_resubmits, 1);
@@ -732,7 +754,10 @@ void zc_upipe_run(struct zc_upipe *u, const struct zc_copy_params *p, const stru
 		for (unsigned i = 0; i < u->nslot; i++) {
 			const struct zc_upipe_slot *s = &u->slots[i];
 			if (s->st == S_READING || s->st == S_READY || s->st == S_QUEUED || s->st == S_WRITING)
-				r->stranded += s->len - s->done;
+				r->stranded += s->payload
+						       ? s->payload - zc_tls_payload_in((const unsigned char *)s->data,
+											s->done)
+						       : s->len - s->done;
 		}
 	if (x.dst_file)
 		u->dst_off += x.written;
@@ -765,6 +790,8 @@ int zc_upipe_prepare(struct zc_upipe *u, bool send_zc, const struct zc_copy_para
 		return EINVAL;
 	}
 	e = zc_uring_bufs_alloc(&u->bufs, u->nslot, p->chunk, what);
+	if (!e && p->tls_tx)
+		e = zc_uring_bufs_alloc(&u->sealed, u->nslot, zc_tls_sealed_len(p->chunk), what);
 	if (e)
 		return e;
 	u->slots = calloc(u->nslot, sizeof *u->slots);
@@ -809,6 +836,7 @@ void zc_upipe_release(struct zc_upipe *u)
 		io_uring_queue_exit(&u->ring);
 	u->ring_ok = false;
 	zc_uring_bufs_free(&u->bufs);
+	zc_uring_bufs_free(&u->sealed);
 	free(u->slots);
 	u->slots = NULL;
 }

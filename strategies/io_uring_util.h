@@ -95,6 +95,9 @@ struct zc_upipe {
 	bool mem_fixed;	    /* a memory source is registered as fixed buffers nbuf.. */
 	unsigned nslot;
 	struct zc_uring_bufs bufs;
+	/* --inspect encrypt: a buffer per slot the records are sealed into
+	 * (unregistered); the slot then writes from it. */
+	struct zc_uring_bufs sealed;
 	struct zc_upipe_slot *slots;
 	uint64_t dst_off; /* file sink: where the next transfer's bytes go */
 	/* Indexes into zc_transfer_result.stats, or -1 for counts not kept. */
