@@ -81,9 +81,11 @@ static void supported_by(const struct zc_strategy *s, char *buf, size_t len)
 }
 
 /* Why a cell cannot carry TLS as asked (--inspect encrypt, --ktls), or NULL. */
-static const char *tls_unsupported(enum zc_inspect inspect, bool ktls, const struct zc_strategy *s,
+static const char *tls_unsupported(enum zc_inspect inspect, bool ktls, bool remote, const struct zc_strategy *s,
 				   const struct zc_workload *w)
 {
+	if (remote && (inspect == ZC_INSPECT_ENCRYPT || ktls))
+		return "TLS records: the remote peer (--peer) does not decode them yet; a local peer does";
 	if (inspect == ZC_INSPECT_ENCRYPT && !(w->sink & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE)))
 		return "encrypt: the records go to a stream sink whose peer decrypts them; a file or "
 		       "memory sink has none";
@@ -212,7 +214,7 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							.ktls = ktls,
 						};
 						cell->chunk = chunks[ci] ? chunks[ci] : s->default_chunk;
-						const char *tls = tls_unsupported(inspect, ktls, s, w);
+						const char *tls = tls_unsupported(inspect, ktls, o->remote, s, w);
 						if (inspect != ZC_INSPECT_NONE && !s->sees_data) {
 							cell->status = ZC_SKIPPED;
 							snprintf(cell->reason, sizeof cell->reason,
