@@ -465,7 +465,9 @@ static void test_real_files(void)
 			fprintf(stderr, "zcbench run: status %d\n%s\n", r.status, r.err);
 		CHECK(r.status == 0);
 	}
-	CHECK(compare(out[0], out[1], "--format", "json", NULL) == 0);
+	/* Two 1 MiB runs on a loaded machine may differ 2x in speed: the
+	 * machine check is not what this test is about. */
+	CHECK(compare(out[0], out[1], "--format", "json", "--max-drift", "1000", NULL) == 0);
 	json_t *cmp = parse_out();
 	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "cells")), 1);
 	const json_t *c = json_array_get(json_object_get(cmp, "cells"), 0);
