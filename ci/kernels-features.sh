@@ -7,15 +7,8 @@
 # cell's status, path and reason only: nothing is timed.
 # Usage: ci/kernels-features.sh RESULT.json...   (markdown on stdout)
 set -euo pipefail
-if [[ $# -lt 1 ]]; then
-  echo "usage: ci/kernels-features.sh RESULT.json..." >&2
-  exit 2
-fi
-command -v jq >/dev/null || { echo "kernels-features: jq is missing (ci/setup.sh installs it)" >&2; exit 2; }
-for f in "$@"; do
-  jq -e '.schema | startswith("zcbench/")' "$f" >/dev/null 2>&1 ||
-    { echo "kernels-features: $f is not a zcbench result file" >&2; exit 2; }
-done
+. "$(dirname "${BASH_SOURCE[0]}")/results-args.sh"
+zc_results_args kernels-features 1 "ci/kernels-features.sh RESULT.json..." "$@"
 
 # One array of all files: [{label, cells: {key: {strategy, workload, status, text}}}].
 # A cell's key is strategy, workload and its parameters; its text is its

@@ -9,15 +9,8 @@
 # Event counts, not times: they keep their meaning under emulation.
 # Usage: ci/kernels-kwork.sh RESULT.json...   (markdown on stdout)
 set -euo pipefail
-if [[ $# -lt 2 ]]; then
-  echo "usage: ci/kernels-kwork.sh RESULT.json RESULT.json..." >&2
-  exit 2
-fi
-command -v jq >/dev/null || { echo "kernels-kwork: jq is missing (ci/setup.sh installs it)" >&2; exit 2; }
-for f in "$@"; do
-  jq -e '.schema | startswith("zcbench/")' "$f" >/dev/null 2>&1 ||
-    { echo "kernels-kwork: $f is not a zcbench result file" >&2; exit 2; }
-done
+. "$(dirname "${BASH_SOURCE[0]}")/results-args.sh"
+zc_results_args kernels-kwork 2 "ci/kernels-kwork.sh RESULT.json RESULT.json..." "$@"
 
 jq -rs '
   def esc: gsub("\\|"; "\\|") | gsub("[\u0000-\u001f]"; " ");

@@ -1,4 +1,5 @@
 #include "cache_dir.h"
+#include "safe_file.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -124,37 +125,6 @@ static pid_t pid_in_name(const char *name)
 	return 0;
 }
 
-/* When pid started, in seconds since the epoch; 0 when unknown. */
-static time_t proc_start(pid_t pid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
-	unsigned long long ticks = 0;
-	/* After ')': state is field 3, starttime field 22. */
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", &ticks) != 1)
-		return 0;
-	f = fopen("/proc/stat", "re");
-	if (!f)
-		return 0;
-	unsigned long long btime = 0;
-	char line[256];
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "btime %llu", &btime) == 1)
-			break;
-	fclose(f);
-	long hz = sysconf(_SC_CLK_TCK);
-	return btime && hz > 0 ? (time_t)(btime + ticks / (unsigned long long)hz) : 0;
-}
-
 /* Remove pid's files from the directory. keep_since: when nonzero, files
  * modified at or after it are kept (they may belong to the live process). */
 static void remove_files_of(int dfd, pid_t pid, time_t keep_since)
@@ -208,7 +178,7 @@ static void reap(int dfd, pid_t pid)
 	time_t keep_since = 0;
 	bool alive = kill(pid, 0) == 0 || errno == EPERM;
 	if (made && alive) {
-		keep_since = proc_start(pid);
+		keep_since = zc_proc_started(pid);
 		if (!keep_since)
 			keep_since = 1; /* unknown start: keep everything */
 	}

@@ -77,6 +77,24 @@ static bool sanitized(void)
 	return false;
 }
 
+/* The comparison's head: its warnings on stderr (escaped), then the
+ * report's start. */
+static void print_head(void *arg, json_t *doc)
+{
+	const json_t *warnings = json_object_get(doc, "warnings");
+	for (size_t i = 0; i < json_array_size(warnings); i++) {
+		fputs("zcbench compare: warning: ", stderr);
+		zc_compare_put_safe(stderr, json_string_value(json_array_get(warnings, i)));
+		fputc('\n', stderr);
+	}
+	zc_compare_printer_head(arg, doc);
+}
+
+static void print_cell(void *arg, json_t *cell)
+{
+	zc_compare_printer_cell(arg, cell);
+}
+
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage(const char *fmt, ...)
 {
@@ -317,46 +335,26 @@ int zc_cmd_compare(int argc, char **argv)
 		loaded++;
 	}
 	if (rc == 0) {
-		/* Make the column labels unique: "6.1.0-56-amd64 (2)". */
-		for (size_t f = 1; f < nfiles; f++) {
-			int seen = 1;
-			for (size_t k = 0; k < f; k++)
-				seen += strcmp(files[k].label, files[f].label) == 0 ||
-					(strncmp(files[k].label, files[f].label, strlen(files[f].label)) == 0 &&
-					 strncmp(files[k].label + strlen(files[f].label), " (", 2) == 0);
-			if (seen > 1) {
-				size_t l = strlen(files[f].label);
-				snprintf(files[f].label + l, sizeof files[f].label - l, " (%d)", seen);
-			}
-		}
-		json_t *cmp = zc_compare(files, nfiles, o);
-		const json_t *warnings = json_object_get(cmp, "warnings");
-		for (size_t i = 0; i < json_array_size(warnings); i++) {
-			fputs("zcbench compare: warning: ", stderr);
-			zc_compare_put_safe(stderr, json_string_value(json_array_get(warnings, i)));
-			fputc('\n', stderr);
-		}
-		if (format == 2) {
-			json_dumpf(cmp, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-			fputc('\n', stdout);
-		} else if (format == 1) {
-			zc_compare_print_markdown(stdout, cmp);
-		} else {
-			zc_compare_print_text(stdout, cmp);
-		}
+		zc_cmp_labels_unique(files, nfiles);
+		/* Written as it is made: a cell's entry is printed and dropped,
+		 * so 100,000 cells never make one document in memory. */
+		struct zc_cmp_printer *printer = zc_compare_printer_new(stdout, (enum zc_cmp_format)format);
+		struct zc_cmp_sink sink = {print_head, print_cell, printer};
+		json_t *cmp = zc_compare_stream(files, nfiles, o, &sink);
+		zc_compare_printer_end(printer, cmp);
 		/* A comparison that cannot be written is an output failure (exit
 		 * 1), found and told where every command's output is: main. */
 		if (fail_on_regression && json_array_size(json_object_get(cmp, "regressions")))
 			rc = 1;
-		/* Freeing a document of millions of small objects takes as long
-		 * as building it (5 s for 100,000 cells here), and the process
-		 * ends right after: large comparisons are left to the exit (main
-		 * still checks the output), except under AddressSanitizer, whose
-		 * leak check must stay meaningful. */
+		/* Freeing the result files' millions of small objects takes about
+		 * as long as reading them, and the process ends right after:
+		 * large comparisons are left to the exit (main still checks the
+		 * output), except under AddressSanitizer, whose leak check must
+		 * stay meaningful. */
 		size_t cells = (size_t)json_integer_value(json_object_get(json_object_get(cmp, "summary"), "cells"));
+		json_decref(cmp);
 		if (cells >= ZC_COMPARE_FREE_MAX_CELLS && !sanitized())
 			goto out;
-		json_decref(cmp);
 	}
 	for (size_t f = 0; f < loaded; f++)
 		json_decref(files[f].doc);

@@ -1,5 +1,7 @@
 #include "safe_file.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +30,10 @@ int zc_tmp_create(const char *dir, const char *prefix, const char *what, char *p
 	int fd = mkostemp(path, O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
+	/* Held until the descriptor closes: a sweep by another process leaves
+	 * the file alone even when it cannot tell our pid is alive. A file
+	 * system without flock still has the pid check. */
+	(void)flock(fd, LOCK_EX | LOCK_NB);
 	for (int i = 0; i < TMP_SLOTS; i++) {
 		if (tmp_live[i])
 			continue;
@@ -49,6 +56,102 @@ void zc_tmp_cleanup(void)
 	for (int i = 0; i < TMP_SLOTS; i++)
 		if (tmp_live[i])
 			unlink(tmp_paths[i]);
+}
+
+#define OUT_TMP_PREFIX ".zcbench-tmp-"
+
+time_t zc_proc_started(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+	unsigned long long ticks = 0;
+	/* After ')': state is field 3, starttime field 22. */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &ticks) != 1)
+		return 0;
+	f = fopen("/proc/stat", "re");
+	if (!f)
+		return 0;
+	unsigned long long btime = 0;
+	char line[256];
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "btime %llu", &btime) == 1)
+			break;
+	fclose(f);
+	long hz = sysconf(_SC_CLK_TCK);
+	return btime && hz > 0 ? (time_t)(btime + ticks / (unsigned long long)hz) : 0;
+}
+
+bool zc_pid_may_own(pid_t pid, time_t mtime)
+{
+	if (kill(pid, 0) != 0 && errno != EPERM)
+		return false;
+	time_t started = zc_proc_started(pid);
+	/* One second of slack: the start time is rounded down to the tick. */
+	return !started || mtime >= started - 1;
+}
+
+/* The pid in an output temp's name as zc_tmp_create makes it
+ * (OUT_TMP_PREFIX "<pid>-<what>-XXXXXX", what in lower case, XXXXXX six
+ * letters or digits), or 0 for any other name. */
+static pid_t out_tmp_pid(const char *name)
+{
+	size_t n = strlen(OUT_TMP_PREFIX);
+	if (strncmp(name, OUT_TMP_PREFIX, n) != 0)
+		return 0;
+	const char *p = name + n, *digits = p;
+	long pid = 0;
+	for (; *p >= '0' && *p <= '9' && pid < (1l << 30); p++)
+		pid = pid * 10 + (*p - '0');
+	if (p == digits || pid <= 0 || *p++ != '-')
+		return 0;
+	const char *what = p;
+	while (*p >= 'a' && *p <= 'z')
+		p++;
+	if (p == what || *p++ != '-')
+		return 0;
+	size_t k = 0;
+	while (k < 6 && isalnum((unsigned char)p[k]))
+		k++;
+	return k == 6 && !p[k] ? (pid_t)pid : 0;
+}
+
+void zc_out_sweep(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	uid_t me = geteuid();
+	for (struct dirent *e; (e = readdir(d));) {
+		pid_t pid = out_tmp_pid(e->d_name);
+		struct stat st, now;
+		if (!pid || fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+		    st.st_uid != me || zc_pid_may_own(pid, st.st_mtime))
+			continue;
+		/* Ours and its pid gone: removed unless a writer holds its lock
+		 * (and only the file just looked at, not one swapped in). */
+		int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlinkat(dfd, e->d_name, 0);
+		close(fd);
+	}
+	closedir(d);
 }
 
 /* The directory part of path ("." when it has none). */
@@ -120,7 +223,8 @@ int zc_out_check(const char *path, char *err, size_t err_len)
 		snprintf(err, err_len, "cannot write %s: %s is not a directory", path, dir);
 		return -1;
 	}
-	int fd = zc_tmp_create(dir, ".zcbench-tmp-", "probe", tmp, sizeof tmp);
+	zc_out_sweep(dir);
+	int fd = zc_tmp_create(dir, OUT_TMP_PREFIX, "probe", tmp, sizeof tmp);
 	if (fd < 0) {
 		snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
 		return -1;
@@ -184,7 +288,7 @@ int zc_out_write(const char *path, const void *data, size_t len, char *err, size
 		return -1;
 	char dir[PATH_MAX], tmp[PATH_MAX + 64];
 	dir_of(path, dir, sizeof dir);
-	int fd = zc_tmp_create(dir, ".zcbench-tmp-", "out", tmp, sizeof tmp);
+	int fd = zc_tmp_create(dir, OUT_TMP_PREFIX, "out", tmp, sizeof tmp);
 	if (fd < 0) {
 		snprintf(err, err_len, "cannot write %s: %s", path, strerror(errno));
 		return -1;

@@ -28,3 +28,10 @@ set_tests_properties(test_compare_kernels PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT
 add_executable(test_compare_stats test_compare_stats.c)
 target_link_libraries(test_compare_stats PRIVATE zccore m)
 add_test(NAME test_compare_stats COMMAND test_compare_stats)
+
+# compare prints a cell at a time: byte for byte what the whole document
+# would print, on the crafted files and a generated 3,000-cell comparison.
+add_executable(test_compare_stream test_compare_stream.c)
+target_link_libraries(test_compare_stream PRIVATE zccore zctestutil)
+add_test(NAME test_compare_stream COMMAND test_compare_stream $<TARGET_FILE:zcbench>
+  ${CMAKE_CURRENT_SOURCE_DIR}/data/compare)

@@ -20,12 +20,8 @@
 # Usage: probes_classify.sh ZCBENCH
 set -u
 zcbench=$1
-[ "$(id -u)" -eq 0 ] || { echo "probes_classify: skipped: not root"; exit 77; }
-for t in strace jq awk; do
-	command -v "$t" >/dev/null 2>&1 || { echo "probes_classify: skipped: no $t"; exit 77; }
-done
-tmp=$(mktemp -d /tmp/zc-probes-classify-XXXXXX) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/probes_lib.sh"
+probes_setup probes_classify strace jq awk
 
 classify() {
 	awk '
@@ -85,25 +81,12 @@ classify() {
 	}' "$1" | sort
 }
 
-fail=0
 for cfg in "readwrite file-tcp 64K" "readv_writev file-file 64K" "sendfile file-file 1M" "splice file-tcp 256K" \
 	"tee file-tee 64K" "copy_file_range file-file 1M" "vmsplice mem-tcp 1M" "vmsplice_gift mem-tcp 1M" \
 	"msg_zerocopy mem-tcp 128K" "msg_zerocopy file-tcp 64K"; do
-	set -- $cfg
-	if ! strace -f -qq -yy -o "$tmp/trace" "$zcbench" run --strategy "$1" --workload "$2" --chunk "$3" --size 8M \
-		--reps 1 --warmup 0 --cache-dir "$tmp/cache" --out "$tmp/r.json" >/dev/null 2>"$tmp/err"; then
-		echo "probes_classify: $cfg: zcbench failed:"; cat "$tmp/err"; fail=1; continue
-	fi
-	st=$(jq -r .probes.ebpf.status "$tmp/r.json")
-	if [ "$st" != ok ]; then
-		echo "probes_classify: skipped: eBPF $st: $(jq -r .probes.ebpf.reason "$tmp/r.json")"; exit 77
-	fi
+	probes_traced_run "-f -qq -yy" 8M "$cfg" || continue
 	classify "$tmp/trace" > "$tmp/strace.txt"
 	jq -r '.results[0].runs[0].counters.bytes | to_entries[] | "\(.key) \(.value)"' "$tmp/r.json" | sort > "$tmp/ebpf.txt"
-	if diff "$tmp/strace.txt" "$tmp/ebpf.txt" > "$tmp/diff"; then
-		echo "probes_classify: $cfg: agree: $(tr '\n' ' ' < "$tmp/ebpf.txt")"
-	else
-		echo "probes_classify: $cfg: DISAGREE (< strace and the man pages, > eBPF):"; cat "$tmp/diff"; fail=1
-	fi
+	probes_agree "$cfg" "strace and the man pages"
 done
 exit $fail

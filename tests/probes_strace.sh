@@ -9,12 +9,8 @@
 # Usage: probes_strace.sh ZCBENCH
 set -u
 zcbench=$1
-[ "$(id -u)" -eq 0 ] || { echo "probes_strace: skipped: not root"; exit 77; }
-for t in strace jq awk; do
-	command -v "$t" >/dev/null 2>&1 || { echo "probes_strace: skipped: no $t"; exit 77; }
-done
-tmp=$(mktemp -d /tmp/zc-probes-strace-XXXXXX) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/probes_lib.sh"
+probes_setup probes_strace strace jq awk
 
 # name count, then to_user/from_user/in_kernel byte sums, of the window.
 strace_window() {
@@ -49,27 +45,14 @@ strace_window() {
 	}' "$1" | sort
 }
 
-fail=0
 for cfg in "readwrite file-file 64K" "readwrite file-tcp 64K" "sendfile file-file 1M" "sendfile file-tcp 256K" \
 	"splice file-file 1M" "pooled file-file 16K"; do
-	set -- $cfg
-	if ! strace -f -qq -o "$tmp/trace" "$zcbench" run --strategy "$1" --workload "$2" --chunk "$3" --size 16M \
-		--reps 1 --warmup 0 --cache-dir "$tmp/cache" --out "$tmp/r.json" >/dev/null 2>"$tmp/err"; then
-		echo "probes_strace: $cfg: zcbench failed:"; cat "$tmp/err"; fail=1; continue
-	fi
-	st=$(jq -r .probes.ebpf.status "$tmp/r.json")
-	if [ "$st" != ok ]; then
-		echo "probes_strace: skipped: eBPF $st: $(jq -r .probes.ebpf.reason "$tmp/r.json")"; exit 77
-	fi
+	probes_traced_run "-f -qq" 16M "$cfg" || continue
 	grep -q PR_TASK_PERF_EVENTS_ENABLE "$tmp/trace" || { echo "probes_strace: skipped: no perf window markers"; exit 77; }
 	strace_window "$tmp/trace" > "$tmp/strace.txt"
 	jq -r '.results[0].runs[0].counters | (.syscalls | to_entries[] | "syscall \(.key) \(.value)"),
 		(.bytes | to_entries[] | select(.key != "pinned_from_user" and .key != "mapped_to_user") | "bytes \(.key) \(.value)")' "$tmp/r.json" |
 		sort > "$tmp/ebpf.txt"
-	if diff "$tmp/strace.txt" "$tmp/ebpf.txt" > "$tmp/diff"; then
-		echo "probes_strace: $cfg: agree: $(tr '\n' ' ' < "$tmp/ebpf.txt")"
-	else
-		echo "probes_strace: $cfg: DISAGREE (< strace, > eBPF):"; cat "$tmp/diff"; fail=1
-	fi
+	probes_agree "$cfg" strace
 done
 exit $fail

@@ -152,3 +152,12 @@ int wait_exit(pid_t pid, int timeout_ms)
 	waitpid(pid, NULL, 0);
 	return -1;
 }
+
+pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	return pid;
+}

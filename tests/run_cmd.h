@@ -25,6 +25,10 @@ struct json_t *zc_run_json(const char *bin, const char *out, const char *cache_o
 #include <sys/types.h>
 int wait_exit(pid_t pid, int timeout_ms);
 
+/* The pid of a child that has exited and been reaped: a pid no process
+ * holds (until the kernel hands it out again). */
+pid_t dead_pid(void);
+
 /* How many entries of dir (never "." or "..") have names starting with
  * prefix ("" for all). */
 size_t count_dir_entries(const char *dir, const char *prefix);

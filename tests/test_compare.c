@@ -20,13 +20,11 @@ static struct cmd_result r;
 
 /* Run zcbench compare with the arguments (NULL-terminated); file names
  * without a '/' or a leading '-' are taken from the data directory. */
-static int compare(const char *first, ...)
+static int vcompare(const char *first, va_list ap)
 {
 	static char paths[32][512];
 	char *argv[40] = {(char *)bin, "compare"};
 	size_t n = 2;
-	va_list ap;
-	va_start(ap, first);
 	for (const char *a = first; a && n < 38; a = va_arg(ap, const char *)) {
 		if (a[0] != '-' && !strchr(a, '/') && strstr(a, ".json")) {
 			snprintf(paths[n], sizeof paths[n], "%s/%s", data, a);
@@ -36,7 +34,6 @@ static int compare(const char *first, ...)
 			argv[n++] = (char *)a;
 		}
 	}
-	va_end(ap);
 	argv[n] = NULL;
 	if (run_cmd(argv, &r) != 0) {
 		fprintf(stderr, "cannot run %s\n", bin);
@@ -46,7 +43,33 @@ static int compare(const char *first, ...)
 	return r.status;
 }
 
-#define COMPARE(...) compare(__VA_ARGS__, NULL)
+static int compare(const char *first, ...)
+{
+	va_list ap;
+	va_start(ap, first);
+	int st = vcompare(first, ap);
+	va_end(ap);
+	return st;
+}
+
+static json_t *parse_out(void);
+
+/* compare ... --format json, which must exit with want: its comparison. */
+static json_t *compare_json(int want, const char *first, ...)
+{
+	va_list ap;
+	va_start(ap, first);
+	int st = vcompare(first, ap);
+	va_end(ap);
+	if (st != want) {
+		fprintf(stderr, "compare %s ...: exit %d, expected %d\n%s", first, st, want, r.err);
+		check_failures++;
+	}
+	return parse_out();
+}
+
+#define COMPARE(...)		compare(__VA_ARGS__, NULL)
+#define COMPARE_JSON(want, ...) compare_json(want, __VA_ARGS__, "--format", "json", NULL)
 
 static json_t *parse_out(void)
 {
@@ -86,11 +109,21 @@ static void expect_str(const char *what, const char *got, const char *want)
 	}
 }
 
-static void expect_verdict(const json_t *cmp, const char *label, const char *metric, size_t col, const char *want)
+/* The judgement's verdict is want; the judgement, for more checks. */
+static const json_t *expect_verdict(const json_t *cmp, const char *label, const char *metric, size_t col,
+				    const char *want)
 {
 	char what[256];
 	snprintf(what, sizeof what, "%s %s [%zu]", label, metric, col);
-	expect_str(what, json_string_value(json_object_get(judged(cmp, label, metric, col), "verdict")), want);
+	const json_t *j = judged(cmp, label, metric, col);
+	expect_str(what, json_string_value(json_object_get(j, "verdict")), want);
+	return j;
+}
+
+/* The string member key of j is want. */
+static void expect_member(const json_t *j, const char *key, const char *want)
+{
+	expect_str(key, json_string_value(json_object_get(j, key)), want);
 }
 
 static void expect_reason(const json_t *cmp, const char *label, const char *metric, size_t col, const char *want)
@@ -133,8 +166,7 @@ static const char A[] = "readwrite/file-tcp drain=trunc";
 
 static void test_regression_noise_improvement(void)
 {
-	CHECK(COMPARE("base.json", "new.json", "--format", "json") == 0);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(0, "base.json", "new.json");
 	/* A clear regression: throughput -20%, CPU +25%, every run apart. */
 	expect_verdict(cmp, A, "throughput", 1, "regression");
 	CHECK_NEAR(json_number_value(json_object_get(judged(cmp, A, "throughput", 1), "change")), -0.2, 1e-3);
@@ -164,11 +196,9 @@ static void test_regression_noise_improvement(void)
 	/* splice/file-file is judged against readwrite/file-file's same rounds,
 	 * at another chunk: that is said. */
 	const json_t *sref = json_object_get(judged(cmp, "splice/file-file", "throughput", 1), "reference");
-	expect_str("splice reference", json_string_value(json_object_get(sref, "method")), "baseline");
-	expect_str("splice reference cell", json_string_value(json_object_get(sref, "cell")),
-		   "readwrite/file-file chunk_bytes=32768");
-	expect_str("splice reference differs", json_string_value(json_object_get(sref, "differs")),
-		   "chunk 1M against the reference's 32K");
+	expect_member(sref, "method", "baseline");
+	expect_member(sref, "cell", "readwrite/file-file chunk_bytes=32768");
+	expect_member(sref, "differs", "chunk 1M against the reference's 32K");
 	/* An improvement: throughput +30%, syscalls halved in every run. */
 	expect_verdict(cmp, "splice/file-file", "throughput", 1, "improvement");
 	expect_verdict(cmp, "splice/file-file", "syscalls_per_gib", 1, "improvement");
@@ -236,21 +266,18 @@ static void test_regression_noise_improvement(void)
 static void test_thresholds(void)
 {
 	/* A threshold above the changes: only the failed cell is left. */
-	CHECK(COMPARE("base.json", "new.json", "--threshold", "35%", "--format", "json", "--fail-on-regression") == 1);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(1, "base.json", "new.json", "--threshold", "35%", "--fail-on-regression");
 	expect_verdict(cmp, A, "throughput", 1, "unchanged");
 	expect_verdict(cmp, "splice/file-file", "throughput", 1, "unchanged");
 	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 1);
 	json_decref(cmp);
 	/* A stricter alpha: adjusted p 4e-7 is no longer significant. */
-	CHECK(COMPARE("base.json", "new.json", "--alpha", "1e-7", "--metric", "throughput", "--format", "json") == 0);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(0, "base.json", "new.json", "--alpha", "1e-7", "--metric", "throughput");
 	expect_verdict(cmp, A, "throughput", 1, "not_significant");
 	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "metrics")), 1);
 	json_decref(cmp);
 	/* A perf counter: in every run of A, in no run of sendfile. */
-	CHECK(COMPARE("base.json", "new.json", "--metric", "perf.instructions", "--format", "json") == 0);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(0, "base.json", "new.json", "--metric", "perf.instructions");
 	expect_verdict(cmp, A, "perf.instructions", 1, "unchanged");
 	expect_reason(cmp, "sendfile/file-tcp", "perf.instructions", 1, "unavailable in both");
 	json_decref(cmp);
@@ -258,8 +285,7 @@ static void test_thresholds(void)
 
 static void test_unavailable_counters(void)
 {
-	CHECK(COMPARE("base.json", "nocounters.json", "--fail-on-regression", "--format", "json") == 0);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(0, "base.json", "nocounters.json", "--fail-on-regression");
 	expect_verdict(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "not_comparable");
 	expect_reason(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "unavailable in new");
 	expect_reason(cmp, "sendfile/file-tcp", "bytes_to_user_per_gib", 1, "unavailable in new");
@@ -268,8 +294,7 @@ static void test_unavailable_counters(void)
 		   "new (6.1.0-nocounters) has no probe counters (not root: CAP_BPF and CAP_PERFMON needed): count "
 		   "metrics are not comparable against it");
 	json_decref(cmp);
-	CHECK(COMPARE("nocounters.json", "base.json", "--format", "json") == 0);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(0, "nocounters.json", "base.json");
 	expect_reason(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "unavailable in base");
 	json_decref(cmp);
 	CHECK(COMPARE("base.json", "nocounters.json") == 0);
@@ -290,8 +315,7 @@ static void test_schema_mismatch(void)
 static void test_emulated(void)
 {
 	/* Timings 50x off under emulation: left out, counts compared. */
-	CHECK(COMPARE("base.json", "emulated.json", "--fail-on-regression", "--format", "json") == 0);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(0, "base.json", "emulated.json", "--fail-on-regression");
 	const json_t *left = json_object_get(cmp, "timing_left_out");
 	CHECK_EQ_U64(json_array_size(left), 2);
 	expect_str("left out", json_string_value(json_array_get(left, 0)), "throughput");
@@ -305,23 +329,20 @@ static void test_emulated(void)
 			   "(throughput, cpu_ns_per_gib); counts are compared; --timing compares timings anyway");
 	/* --timing forces them, but every run is 50x slower, the baseline's
 	 * too: "machine slower", not 12 regressions. */
-	CHECK(COMPARE("base.json", "emulated.json", "--timing", "--fail-on-regression", "--format", "json") == 0);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(0, "base.json", "emulated.json", "--timing", "--fail-on-regression");
 	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 0);
 	expect_verdict(cmp, "readwrite/file-tcp", "throughput", 1, "not_comparable");
 	expect_reason(cmp, "readwrite/file-tcp", "throughput", 1, "machine slower: timing not comparable");
 	json_decref(cmp);
 	/* With the drift check and removal off, raw timings: 12 regressions. */
-	CHECK(COMPARE("base.json", "emulated.json", "--timing", "--drift", "none", "--max-drift", "1000",
-		      "--fail-on-regression", "--format", "json") == 1);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(1, "base.json", "emulated.json", "--timing", "--drift", "none", "--max-drift", "1000",
+			   "--fail-on-regression");
 	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 12);
 	expect_verdict(cmp, "readwrite/file-tcp", "throughput", 1, "regression");
 	json_decref(cmp);
 	/* Without a calibration, a baseline that moved cannot be told from
 	 * drift: its workload falls back to raw figures, and says so. */
-	CHECK(COMPARE("base.json", "emulated.json", "--timing", "--max-drift", "1000", "--format", "json") == 0);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(0, "base.json", "emulated.json", "--timing", "--max-drift", "1000");
 	expect_verdict(cmp, "sendfile/file-tcp", "throughput", 1, "regression");
 	expect_str(
 		"fallback",
@@ -333,14 +354,12 @@ static void test_emulated(void)
 
 static void test_deterministic_counts(void)
 {
-	CHECK(COMPARE("tiny_base.json", "tiny_new.json", "--format", "json", "--fail-on-regression") == 1);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(1, "tiny_base.json", "tiny_new.json", "--fail-on-regression");
 	/* Two runs a side: syscalls +50% in every run is a regression by the
 	 * exact rule; throughput -20% gets no test with fewer than 3 runs. */
-	const json_t *j = judged(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1);
-	expect_verdict(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "regression");
+	const json_t *j = expect_verdict(cmp, "readwrite/file-tcp", "syscalls_per_gib", 1, "regression");
 	CHECK(json_is_true(json_object_get(j, "deterministic")));
-	expect_str("test", json_string_value(json_object_get(j, "test")), "deterministic");
+	expect_member(j, "test", "deterministic");
 	CHECK_NEAR(json_number_value(json_object_get(j, "diff_per_run")), 24579 - 16387, 1e-9);
 	expect_verdict(cmp, "readwrite/file-tcp", "throughput", 1, "not_significant");
 	expect_str("throughput test",
@@ -384,8 +403,7 @@ static void test_matrix(void)
 	EXPECT_LINE(r.out,
 		    "splice/file-tcp                            1M  256M  throughput           missing     no base  "
 		    "     missing");
-	CHECK(COMPARE("base.json", "new.json", "third.json", "--format", "json") == 0);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(0, "base.json", "new.json", "third.json");
 	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "files")), 3);
 	expect_verdict(cmp, A, "syscalls_per_gib", 2, "regression");
 	expect_verdict(cmp, A, "syscalls_per_gib", 1, "unchanged");
@@ -530,8 +548,7 @@ static void test_slow30_every_cell(void)
 		char path[128];
 		write_doc(d, "slow.json", path, sizeof path);
 		json_decref(d);
-		CHECK(COMPARE("base_cal.json", path, "--fail-on-regression", "--format", "json") == 1);
-		json_t *cmp = parse_out();
+		json_t *cmp = COMPARE_JSON(1, "base_cal.json", path, "--fail-on-regression");
 		const json_t *regs = json_object_get(cmp, "regressions");
 		const char *label =
 			json_string_value(json_object_get(json_array_get(json_object_get(cmp, "cells"), i), "label"));
@@ -545,8 +562,7 @@ static void test_slow30_every_cell(void)
 	json_decref(base);
 	/* The same with slow30.json (sendfile/file-tcp): judged against the
 	 * baseline's same round; a minimum effect of 30% lets it pass. */
-	CHECK(COMPARE("base_cal.json", "slow30.json", "--fail-on-regression", "--format", "json") == 1);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(1, "base_cal.json", "slow30.json", "--fail-on-regression");
 	expect_verdict(cmp, "sendfile/file-tcp", "throughput", 1, "regression");
 	expect_str("method",
 		   json_string_value(json_object_get(
@@ -568,17 +584,14 @@ static void test_slow30_every_cell(void)
  * the price of the memcpy ceiling's own drift). */
 static void test_drift(void)
 {
-	CHECK(COMPARE("base_cal.json", "drift.json", "--fail-on-regression", "--format", "json") == 1);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(1, "base_cal.json", "drift.json", "--fail-on-regression");
 	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 12); /* 6 throughput, 6 CPU */
 	const json_t *j = judged(cmp, "readwrite/file-tcp", "throughput", 1);
-	expect_str("reference", json_string_value(json_object_get(json_object_get(j, "reference"), "method")), "none");
-	expect_str("fallback", json_string_value(json_object_get(json_object_get(j, "reference"), "fallback")),
-		   "the baseline strategy itself");
+	expect_member(json_object_get(j, "reference"), "method", "none");
+	expect_member(json_object_get(j, "reference"), "fallback", "the baseline strategy itself");
 	CHECK_NEAR(json_number_value(json_object_get(j, "change")), -0.2, 1e-6);
 	j = judged(cmp, "sendfile/file-tcp", "throughput", 1);
-	expect_str("fallback", json_string_value(json_object_get(json_object_get(j, "reference"), "fallback")),
-		   "the baseline readwrite/file-tcp itself changed");
+	expect_member(json_object_get(j, "reference"), "fallback", "the baseline readwrite/file-tcp itself changed");
 	CHECK_NEAR(json_number_value(json_object_get(j, "raw_change")), -0.2, 1e-6);
 	const json_t *f1 = json_array_get(json_object_get(cmp, "files"), 1);
 	CHECK(json_is_true(json_object_get(f1, "timing_comparable")));
@@ -586,18 +599,13 @@ static void test_drift(void)
 	CHECK_NEAR(json_number_value(json_object_get(f1, "baseline_speed")), 0.8, 1e-6);
 	json_decref(cmp);
 	/* --drift memcpy: every timing against memcpy (0.8 of the base's speed). */
-	CHECK(COMPARE("base_cal.json", "drift.json", "--fail-on-regression", "--drift", "memcpy", "--format", "json") ==
-	      0);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(0, "base_cal.json", "drift.json", "--fail-on-regression", "--drift", "memcpy");
 	j = judged(cmp, "readwrite/file-tcp", "throughput", 1);
-	expect_str("reference", json_string_value(json_object_get(json_object_get(j, "reference"), "method")),
-		   "memcpy");
+	expect_member(json_object_get(j, "reference"), "method", "memcpy");
 	CHECK_NEAR(json_number_value(json_object_get(json_object_get(j, "reference"), "speed")), 0.8, 1e-12);
 	CHECK_NEAR(json_number_value(json_object_get(j, "change")), 0, 1e-6);
 	json_decref(cmp);
-	CHECK(COMPARE("base_cal.json", "drift.json", "--fail-on-regression", "--drift", "none", "--format", "json") ==
-	      1);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(1, "base_cal.json", "drift.json", "--fail-on-regression", "--drift", "none");
 	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 12); /* 6 throughput, 6 CPU */
 	json_decref(cmp);
 }
@@ -644,8 +652,7 @@ static void test_machine_slower(void)
 	EXPECT_LINE(r.out,
 		    "                                                     syscalls_per_gib          65.55k  65.55k  "
 		    " +0.0%      -  unchanged");
-	CHECK(COMPARE("base_cal.json", "hog.json", "--format", "json") == 0);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(0, "base_cal.json", "hog.json");
 	CHECK(json_is_false(json_object_get(json_array_get(json_object_get(cmp, "files"), 1), "timing_comparable")));
 	CHECK_NEAR(json_number_value(json_object_get(json_array_get(json_object_get(cmp, "files"), 1), "speed")), 0.5,
 		   1e-12);
@@ -657,8 +664,7 @@ static void test_machine_slower(void)
 		   "baseline readwrite's throughput moved 0.50x, median of 3 cells; --max-drift 1.5)\n");
 	/* A looser --max-drift judges them: the baseline's rounds cancel the
 	 * slowdown for the others, the baseline's own cells regress (raw). */
-	CHECK(COMPARE("base.json", "hog_nocal.json", "--max-drift", "3", "--format", "json") == 0);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(0, "base.json", "hog_nocal.json", "--max-drift", "3");
 	expect_verdict(cmp, "readwrite/file-tcp", "throughput", 1, "regression");
 	json_decref(cmp);
 }
@@ -668,33 +674,27 @@ static void test_machine_slower(void)
  * Poisson floor finds nothing); 2048 against 4096 is. */
 static void test_timing_counts(void)
 {
-	CHECK(COMPARE("uring_base.json", "uring_new.json", "--format", "json", "--fail-on-regression") == 1);
-	json_t *cmp = parse_out();
-	const json_t *j = judged(cmp, "io_uring/file-tcp", "syscalls_per_gib", 1);
-	expect_verdict(cmp, "io_uring/file-tcp", "syscalls_per_gib", 1, "unchanged");
+	json_t *cmp = COMPARE_JSON(1, "uring_base.json", "uring_new.json", "--fail-on-regression");
+	const json_t *j = expect_verdict(cmp, "io_uring/file-tcp", "syscalls_per_gib", 1, "unchanged");
 	CHECK(json_is_true(json_object_get(j, "timing_dependent")));
 	CHECK(json_is_false(json_object_get(j, "deterministic")));
 	CHECK(json_is_true(json_object_get(j, "below_min_count_diff")));
 	CHECK_NEAR(json_number_value(json_object_get(j, "diff_per_run")), 2, 1e-9);
-	expect_str("why", json_string_value(json_object_get(j, "timing_dependent_why")),
-		   "io_uring_enter calls depend on timing");
-	j = judged(cmp, "io_uring/file-file", "syscalls_per_gib", 1);
-	expect_verdict(cmp, "io_uring/file-file", "syscalls_per_gib", 1, "regression");
-	expect_str("test", json_string_value(json_object_get(j, "test")), "welch-poisson-floor");
+	expect_member(j, "timing_dependent_why", "io_uring_enter calls depend on timing");
+	j = expect_verdict(cmp, "io_uring/file-file", "syscalls_per_gib", 1, "regression");
+	expect_member(j, "test", "welch-poisson-floor");
 	/* Context switches 10 -> 14: timing-dependent, below the minimum. */
 	expect_verdict(cmp, "io_uring/file-tcp", "context_switches_per_gib", 1, "unchanged");
 	CHECK_EQ_U64(json_array_size(json_object_get(cmp, "regressions")), 1);
 	json_decref(cmp);
-	CHECK(COMPARE("uring_base.json", "uring_new.json", "--format", "json", "--min-count-diff", "0") == 0);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(0, "uring_base.json", "uring_new.json", "--min-count-diff", "0");
 	expect_verdict(cmp, "io_uring/file-tcp", "syscalls_per_gib", 1, "not_significant");
 	expect_verdict(cmp, "io_uring/file-tcp", "context_switches_per_gib", 1, "not_significant");
 	json_decref(cmp);
 	/* A deterministic count below the minimum: splice/file-file's syscalls
 	 * 2048 -> 1024 per GiB are 256 per 256 MiB run: judged; with a
 	 * minimum of 300 per run, unchanged. */
-	CHECK(COMPARE("base.json", "new.json", "--format", "json", "--min-count-diff", "300") == 0);
-	cmp = parse_out();
+	cmp = COMPARE_JSON(0, "base.json", "new.json", "--min-count-diff", "300");
 	expect_verdict(cmp, "splice/file-file", "syscalls_per_gib", 1, "unchanged");
 	json_decref(cmp);
 }
@@ -706,8 +706,7 @@ static void test_timing_counts(void)
  * monotone from the largest p down. */
 static void test_multiplicity(void)
 {
-	CHECK(COMPARE("multi_base.json", "multi_new.json", "--metric", "syscalls_per_gib", "--format", "json") == 0);
-	json_t *cmp = parse_out();
+	json_t *cmp = COMPARE_JSON(0, "multi_base.json", "multi_new.json", "--metric", "syscalls_per_gib");
 	double p1 = 1 - sqrt(6.0 / 7);
 	double t2 = 13.5, u = sqrt(t2) / sqrt(1 + t2 / 4);
 	double p2 = 1 - 0.75 * u * (1 - t2 / (12 * (1 + t2 / 4)));

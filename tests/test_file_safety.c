@@ -150,15 +150,6 @@ static void run_default_cache(const char *home)
 	_exit(98);
 }
 
-static pid_t dead_pid(void)
-{
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(0);
-	waitpid(pid, NULL, 0);
-	return pid;
-}
-
 static void test_outputs(void)
 {
 	char cache[512], fifo[512], link[512], dir[512], ok[512], never[512];

@@ -127,6 +127,21 @@ int zc_cmp_load(const char *path, struct zc_cmp_file *f, char *err, size_t err_l
 	return 0;
 }
 
+void zc_cmp_labels_unique(struct zc_cmp_file *files, size_t nfiles)
+{
+	for (size_t f = 1; f < nfiles; f++) {
+		int seen = 1;
+		for (size_t k = 0; k < f; k++)
+			seen += strcmp(files[k].label, files[f].label) == 0 ||
+				(strncmp(files[k].label, files[f].label, strlen(files[f].label)) == 0 &&
+				 strncmp(files[k].label + strlen(files[f].label), " (", 2) == 0);
+		if (seen > 1) {
+			size_t l = strlen(files[f].label);
+			snprintf(files[f].label + l, sizeof files[f].label - l, " (%d)", seen);
+		}
+	}
+}
+
 /* ---- cells ---- */
 
 struct entry {
@@ -419,13 +434,24 @@ struct ctx {
 	const struct entry **ref; /* [k * nfiles + f]: the same-round reference, memoised */
 	json_t *nc_cache;	  /* reason -> shared not_comparable judgement */
 	bool *ref_done;
-	json_t **j;	/* [(k * nmetrics + i) * nfiles + f]: the judgement */
-	double *p;	/* the same index: raw p, NAN when no test entered the family */
-	double *buf[4]; /* sample buffers of nruns_max */
+	/* Per judgement, [(k * nmetrics + i) * nfiles + f]. The judgements
+	 * themselves are not kept (100,000 cells' would take hundreds of MB):
+	 * the first pass keeps what the column's adjustment, the baselines'
+	 * drift check and the notes need, the second makes each again as its
+	 * cell is written. */
+	unsigned char *judged; /* 0 not yet, JUDGED, or JUDGED_MOVED */
+	double *p;	       /* raw p, NAN when no test entered the family */
+	double *q;	       /* p adjusted over the column's family */
+	int *how;	       /* how the timings were referenced: index into how_keys, -1 none */
+	json_t *how_keys;      /* [description]: "the baseline's same round", ... */
+	json_t *how_index;     /* description -> index */
+	double *buf[4];	       /* sample buffers of nruns_max */
 	long *ibuf[2];
 };
 
 #define AT(c, k, i, f) (((k) * (c)->nmetrics + (i)) * (c)->nfiles + (f))
+#define JUDGED	       1
+#define JUDGED_MOVED   2
 
 struct side {
 	long n; /* -1: unavailable */
@@ -604,13 +630,12 @@ static bool all_positive(const double *v, long n)
 	return true;
 }
 
-/* Judge metric i of entry k, file f against its reference file (memoised).
- * The verdict is provisional until the column's p-values are adjusted. */
+/* Judge metric i of entry k, file f against its reference file: a new
+ * reference, the raw p into c->p. The verdict is provisional until the
+ * column's p-values are adjusted (decide). */
 static json_t *judge(struct ctx *c, size_t k, size_t i, size_t f)
 {
 	size_t at = AT(c, k, i, f);
-	if (c->j[at])
-		return c->j[at];
 	const struct entry *e = &c->t->e[k];
 	const struct zc_metric *m = &c->metrics[i];
 	size_t bf = m->kind == ZC_METRIC_COUNT ? c->count_ref : 0;
@@ -766,21 +791,59 @@ static json_t *judge(struct ctx *c, size_t k, size_t i, size_t f)
 			}
 		}
 	}
-	c->j[at] = j;
 	return j;
 }
 
+/* How a judgement's timings were referenced, for the column's note: its
+ * index in c->how_keys, or -1 when it has no reference. */
+static int how_of(struct ctx *c, const json_t *j)
+{
+	const json_t *ref = json_object_get(j, "reference");
+	const char *fb = json_string_value(json_object_get(ref, "fallback"));
+	const char *me = json_string_value(json_object_get(ref, "method"));
+	if (!me)
+		return -1;
+	char key[400];
+	snprintf(key, sizeof key, "%s%s%s%s",
+		 !strcmp(me, "baseline") ? "the baseline's same round"
+		 : !strcmp(me, "memcpy") ? "memcpy"
+					 : "raw figures",
+		 fb ? " (" : "", fb ? fb : "", fb ? ")" : "");
+	const json_t *at = json_object_get(c->how_index, key);
+	if (at)
+		return (int)json_integer_value(at);
+	int n = (int)json_array_size(c->how_keys);
+	json_array_append_new(c->how_keys, json_string(key));
+	json_object_set_new(c->how_index, key, json_integer(n));
+	return n;
+}
+
+/* The first judgement of metric i of entry k in column f: what later steps
+ * need of it is kept (whether it moved, how it was referenced, its p). */
+static void judge_first(struct ctx *c, size_t k, size_t i, size_t f)
+{
+	size_t at = AT(c, k, i, f);
+	json_t *j = judge(c, k, i, f);
+	/* Moved: beyond the threshold and raw p <= alpha, or a deterministic
+	 * change. */
+	const json_t *p = json_object_get(j, "p");
+	bool moved = json_is_true(json_object_get(j, "beyond")) &&
+		     (json_is_true(json_object_get(j, "deterministic")) ||
+		      (json_is_number(p) && json_number_value(p) <= c->o->alpha));
+	c->judged[at] = moved ? JUDGED_MOVED : JUDGED;
+	c->how[at] = how_of(c, j);
+	json_decref(j);
+}
+
 /* Whether the baseline cell k's metric i moved in column f before any
- * adjustment (beyond the threshold and raw p <= alpha, or a deterministic
- * change): its same-round ratios then measure the change, not the drift. */
+ * adjustment: its same-round ratios then measure the change, not the
+ * drift. */
 static bool judged_moved(struct ctx *c, size_t k, size_t i, size_t f)
 {
-	const json_t *j = judge(c, k, i, f);
-	if (!json_is_true(json_object_get(j, "beyond")))
-		return false;
-	const json_t *p = json_object_get(j, "p");
-	return json_is_true(json_object_get(j, "deterministic")) ||
-	       (json_is_number(p) && json_number_value(p) <= c->o->alpha);
+	size_t at = AT(c, k, i, f);
+	if (!c->judged[at])
+		judge_first(c, k, i, f);
+	return c->judged[at] == JUDGED_MOVED;
 }
 
 /* The final verdict from the adjusted p-value. */
@@ -955,7 +1018,8 @@ static void host_differences(const struct zc_cmp_file *files, size_t nfiles, jso
 	}
 }
 
-json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct zc_cmp_opts *opts)
+json_t *zc_compare_stream(const struct zc_cmp_file *files, size_t nfiles, const struct zc_cmp_opts *opts,
+			  const struct zc_cmp_sink *sink)
 {
 	/* Callers that filled the options before the gate's fields existed
 	 * (zeroed) get their defaults, not a max drift of 0. */
@@ -1147,7 +1211,11 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 	c.speed = calloc(nfiles, sizeof *c.speed);
 	c.timing_off = calloc(nfiles, sizeof *c.timing_off);
 	c.timing_why = calloc(nfiles, sizeof *c.timing_why);
-	c.j = calloc(nj ? nj : 1, sizeof *c.j);
+	c.judged = calloc(nj ? nj : 1, sizeof *c.judged);
+	c.q = calloc(nj ? nj : 1, sizeof *c.q);
+	c.how = calloc(nj ? nj : 1, sizeof *c.how);
+	c.how_keys = json_array();
+	c.how_index = json_object();
 	c.ref = calloc(t.n * nfiles + 1, sizeof *c.ref);
 	c.nc_cache = json_object();
 	c.ref_done = calloc(t.n * nfiles + 1, sizeof *c.ref_done);
@@ -1156,8 +1224,8 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 		c.buf[q] = malloc(nruns_max * sizeof *c.buf[q]);
 	for (size_t q = 0; q < 2; q++)
 		c.ibuf[q] = malloc(nruns_max * sizeof *c.ibuf[q]);
-	if (!c.speed || !c.timing_off || !c.timing_why || !c.j || !c.p || !c.ref || !c.ref_done || !c.buf[0] ||
-	    !c.buf[1] || !c.buf[2] || !c.buf[3] || !c.ibuf[0] || !c.ibuf[1])
+	if (!c.speed || !c.timing_off || !c.timing_why || !c.judged || !c.q || !c.how || !c.p || !c.ref ||
+	    !c.ref_done || !c.buf[0] || !c.buf[1] || !c.buf[2] || !c.buf[3] || !c.ibuf[0] || !c.ibuf[1])
 		abort();
 	machine_state(&c, notes, warnings, jfiles);
 
@@ -1172,8 +1240,9 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 		size_t m = 0;
 		for (size_t k = 0; k < t.n; k++)
 			for (size_t i = 0; i < nmetrics; i++) {
-				judge(&c, k, i, f);
 				size_t at = AT(&c, k, i, f);
+				if (!c.judged[at])
+					judge_first(&c, k, i, f);
 				if (!isnan(c.p[at])) {
 					fam[m] = c.p[at];
 					fam_at[m++] = at;
@@ -1184,17 +1253,10 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 		json_t *how = json_object();
 		for (size_t k = 0; k < t.n; k++)
 			for (size_t i = 0; i < nmetrics; i++) {
-				const json_t *ref = json_object_get(c.j[AT(&c, k, i, f)], "reference");
-				const char *fb = json_string_value(json_object_get(ref, "fallback"));
-				const char *me = json_string_value(json_object_get(ref, "method"));
-				if (!me)
+				int h = c.how[AT(&c, k, i, f)];
+				if (h < 0)
 					continue;
-				char key[400];
-				snprintf(key, sizeof key, "%s%s%s%s",
-					 !strcmp(me, "baseline") ? "the baseline's same round"
-					 : !strcmp(me, "memcpy") ? "memcpy"
-								 : "raw figures",
-					 fb ? " (" : "", fb ? fb : "", fb ? ")" : "");
+				const char *key = json_string_value(json_array_get(c.how_keys, (size_t)h));
 				json_object_set_new(how, key,
 						    json_integer(json_integer_value(json_object_get(how, key)) + 1));
 			}
@@ -1215,20 +1277,19 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 		if (zc_bh_adjust(fam, m, fam) != 0)
 			abort();
 		for (size_t q = 0; q < m; q++)
-			c.p[fam_at[q]] = fam[q];
-		for (size_t k = 0; k < t.n; k++)
-			for (size_t i = 0; i < nmetrics; i++) {
-				size_t at = AT(&c, k, i, f);
-				bool tested = json_is_number(json_object_get(c.j[at], "p"));
-				decide(c.j[at], tested ? c.p[at] : NAN, o->alpha);
-			}
+			c.q[fam_at[q]] = fam[q];
 	}
 	free(fam);
 	free(fam_at);
 	json_object_set_new(out, "tests", tests);
 
-	/* The cells, in order, with the counts and the regressions. */
-	json_t *cells = json_array(), *regressions = json_array();
+	/* The cells, in order, each judged again (the same judgement: every
+	 * baseline's drift check is decided) and given to the sink, with the
+	 * counts and the regressions. */
+	json_object_set_new(out, "notes", notes);
+	json_object_set_new(out, "warnings", warnings);
+	sink->head(sink->arg, out);
+	json_t *regressions = json_array();
 	size_t counts[5] = {0}, cells_not_compared = 0;
 	static const char *const verdicts[] = {"regression", "improvement", "unchanged", "not_significant",
 					       "not_comparable"};
@@ -1290,8 +1351,9 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 										zc_median(c.buf[0], (size_t)n), "runs",
 										(json_int_t)n)
 								    : json_null());
-				json_t *j = c.j[AT(&c, k, i, f)];
-				c.j[AT(&c, k, i, f)] = NULL;
+				json_t *j = judge(&c, k, i, f);
+				bool tested = json_is_number(json_object_get(j, "p"));
+				decide(j, tested ? c.q[AT(&c, k, i, f)] : NAN, o->alpha);
 				const char *v = json_string_value(json_object_get(j, "verdict"));
 				/* Cells not compared at all are counted once, above, not per metric. */
 				bool both = is_ok(e->cell[rf]) && is_ok(cf) && f != rf;
@@ -1311,7 +1373,8 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 			json_object_set_new(jm, m->name, metric_entry(metric_cache, values, vs, rf));
 		}
 		json_object_set_new(jc, "metrics", jm);
-		json_array_append_new(cells, jc);
+		sink->cell(sink->arg, jc);
+		json_decref(jc);
 	}
 	for (size_t q = 0; q < 4; q++)
 		free(c.buf[q]);
@@ -1320,16 +1383,17 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 	free(c.speed);
 	free(c.timing_off);
 	free(c.timing_why);
-	free(c.j);
+	free(c.judged);
+	free(c.q);
+	free(c.how);
+	json_decref(c.how_keys);
+	json_decref(c.how_index);
 	free(c.p);
 	free(c.ref);
 	free(c.ref_done);
 	json_decref(c.nc_cache);
 	json_decref(metric_cache);
 	table_free(&t);
-	json_object_set_new(out, "notes", notes);
-	json_object_set_new(out, "warnings", warnings);
-	json_object_set_new(out, "cells", cells);
 	json_object_set_new(out, "regressions", regressions);
 	json_t *sum = json_object();
 	for (size_t q = 0; q < 5; q++)
@@ -1339,4 +1403,24 @@ json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct 
 	json_object_set_new(sum, "missing", missing);
 	json_object_set_new(out, "summary", sum);
 	return out;
+}
+
+/* zc_compare's sink: the cells kept in the document, where they stand. */
+static void keep_head(void *arg, json_t *doc)
+{
+	json_t *cells = json_array();
+	json_object_set_new(doc, "cells", cells);
+	*(json_t **)arg = cells;
+}
+
+static void keep_cell(void *arg, json_t *cell)
+{
+	json_array_append(*(json_t **)arg, cell);
+}
+
+json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct zc_cmp_opts *o)
+{
+	json_t *cells = NULL;
+	struct zc_cmp_sink keep = {keep_head, keep_cell, &cells};
+	return zc_compare_stream(files, nfiles, o, &keep);
 }

@@ -95,6 +95,8 @@ struct zc_cmp_file {
 
 /* Load and check path. Returns 0, or -1 with a one-line reason in err. */
 int zc_cmp_load(const char *path, struct zc_cmp_file *f, char *err, size_t err_len);
+/* Make the files' labels unique, as column titles: "6.1.0-56-amd64 (2)". */
+void zc_cmp_labels_unique(struct zc_cmp_file *files, size_t nfiles);
 
 /* ---- the comparison (compare.c) ---- */
 
@@ -134,8 +136,38 @@ void zc_cmp_opts_defaults(struct zc_cmp_opts *o);
  * recorded as such, never an error. */
 json_t *zc_compare(const struct zc_cmp_file *files, size_t nfiles, const struct zc_cmp_opts *o);
 
+/* Receives the comparison as zc_compare_stream makes it: head once, when
+ * every key the document has before "cells" is final, then each cell's
+ * entry in order (both borrowed: take a reference to keep one). */
+struct zc_cmp_sink {
+	void (*head)(void *arg, json_t *doc);
+	void (*cell)(void *arg, json_t *cell);
+	void *arg;
+};
+
+/* zc_compare, the cells given to sink one at a time instead of kept: a
+ * comparison of 100,000 cells holds one cell's entry at a time. The
+ * returned document has every key but "cells" (unless sink's head adds it,
+ * as zc_compare's does). */
+json_t *zc_compare_stream(const struct zc_cmp_file *files, size_t nfiles, const struct zc_cmp_opts *o,
+			  const struct zc_cmp_sink *sink);
+
 /* ---- reports (compare_format.c) ---- */
 
+enum zc_cmp_format { ZC_CMP_TEXT, ZC_CMP_MARKDOWN, ZC_CMP_JSON };
+
+/* The text, markdown or JSON (byte for byte json_dumpf's JSON_INDENT(2),
+ * JSON_REAL_PRECISION(15), and a newline) report of a comparison, written
+ * as it is made: head with the document's head, each cell as it comes, end
+ * with the finished document (which frees the printer). The text tables
+ * are aligned over every row, so their strings are kept until end. */
+struct zc_cmp_printer;
+struct zc_cmp_printer *zc_compare_printer_new(FILE *out, enum zc_cmp_format format);
+void zc_compare_printer_head(struct zc_cmp_printer *p, const json_t *head);
+void zc_compare_printer_cell(struct zc_cmp_printer *p, const json_t *cell);
+void zc_compare_printer_end(struct zc_cmp_printer *p, const json_t *cmp);
+/* The same over a whole document (zc_compare's). */
+void zc_compare_print(FILE *out, const json_t *cmp, enum zc_cmp_format format);
 void zc_compare_print_text(FILE *out, const json_t *cmp);
 void zc_compare_print_markdown(FILE *out, const json_t *cmp);
 /* A byte count as "32K", "1M", "256M" (exact multiples only, else the

@@ -10,11 +10,17 @@
 
 #define MAX_COLS (ZC_COMPARE_MAX_FILES + 8)
 
-/* A table of strings, drawn aligned (text) or with pipes (markdown). */
+/* A table of strings, drawn aligned (text) or with pipes (markdown). The
+ * rows are kept as one block of text, each cell NUL-ended (escaped cells
+ * hold no control character), so that 700,000 rows take their text's size,
+ * not an allocation a cell; the row being filled is kept apart until done. */
 struct grid {
-	size_t ncols, nrows, cap;
-	char **cell; /* nrows * ncols, row-major; NULL is empty */
+	size_t ncols, nrows;
 	bool right[MAX_COLS];
+	size_t w[MAX_COLS];  /* the widest cell of each column */
+	char *row[MAX_COLS]; /* the row being filled; NULL is empty */
+	char *text;	     /* the rows before it: ncols strings each */
+	size_t len, cap;
 };
 
 /* Control characters from a result file must not reach a terminal: an ANSI
@@ -61,17 +67,41 @@ void zc_compare_put_safe(FILE *out, const char *s)
 	free(d);
 }
 
-static void grid_row(struct grid *g)
+static void grid_put(struct grid *g, const char *cell)
 {
-	if (g->nrows == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 64;
-		char **c = realloc(g->cell, cap * g->ncols * sizeof *c);
-		if (!c)
+	size_t l = strlen(cell) + 1;
+	if (g->len + l > g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 65536;
+		while (cap < g->len + l)
+			cap *= 2;
+		char *t = realloc(g->text, cap);
+		if (!t)
 			abort();
-		g->cell = c;
+		g->text = t;
 		g->cap = cap;
 	}
-	memset(&g->cell[g->nrows * g->ncols], 0, g->ncols * sizeof *g->cell);
+	memcpy(g->text + g->len, cell, l);
+	g->len += l;
+}
+
+/* The row being filled joins the others. */
+static void grid_commit(struct grid *g)
+{
+	if (!g->nrows)
+		return;
+	for (size_t c = 0; c < g->ncols; c++) {
+		const char *s = g->row[c] ? g->row[c] : "";
+		if (strlen(s) > g->w[c])
+			g->w[c] = strlen(s);
+		grid_put(g, s);
+		free(g->row[c]);
+		g->row[c] = NULL;
+	}
+}
+
+static void grid_row(struct grid *g)
+{
+	grid_commit(g);
 	g->nrows++;
 }
 
@@ -83,38 +113,44 @@ static void grid_set(struct grid *g, size_t col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	char **slot = &g->cell[(g->nrows - 1) * g->ncols + col];
-	free(*slot);
-	*slot = safe_dup(buf);
+	free(g->row[col]);
+	g->row[col] = safe_dup(buf);
 }
 
 static void grid_free(struct grid *g)
 {
-	for (size_t i = 0; i < g->nrows * g->ncols; i++)
-		free(g->cell[i]);
-	free(g->cell);
+	for (size_t c = 0; c < g->ncols; c++)
+		free(g->row[c]);
+	free(g->text);
+}
+
+/* Row by row, its cells into cell[ncols]: call with *at 0 first. */
+static bool grid_next(const struct grid *g, size_t *at, const char **cell)
+{
+	if (*at >= g->len)
+		return false;
+	for (size_t c = 0; c < g->ncols; c++) {
+		cell[c] = g->text + *at;
+		*at += strlen(cell[c]) + 1;
+	}
+	return true;
 }
 
 /* The first row is the header. */
-static void grid_print_text(FILE *out, const struct grid *g)
+static void grid_print_text(FILE *out, struct grid *g)
 {
-	size_t w[MAX_COLS] = {0};
-	for (size_t r = 0; r < g->nrows; r++)
-		for (size_t c = 0; c < g->ncols; c++) {
-			const char *s = g->cell[r * g->ncols + c];
-			if (s && strlen(s) > w[c])
-				w[c] = strlen(s);
-		}
-	for (size_t r = 0; r < g->nrows; r++) {
+	grid_commit(g);
+	const char *cell[MAX_COLS];
+	for (size_t at = 0; grid_next(g, &at, cell);) {
 		char line[4096] = "";
 		for (size_t c = 0; c < g->ncols; c++) {
-			const char *s = g->cell[r * g->ncols + c];
+			const char *s = cell[c];
 			size_t l = strlen(line);
-			int width = g->right[c] || c + 1 < g->ncols ? (int)w[c] : 0;
+			int width = g->right[c] || c + 1 < g->ncols ? (int)g->w[c] : 0;
 			if (g->right[c])
-				snprintf(line + l, sizeof line - l, "%s%*s", c ? "  " : "", width, s ? s : "");
+				snprintf(line + l, sizeof line - l, "%s%*s", c ? "  " : "", width, s);
 			else
-				snprintf(line + l, sizeof line - l, "%s%-*s", c ? "  " : "", width, s ? s : "");
+				snprintf(line + l, sizeof line - l, "%s%-*s", c ? "  " : "", width, s);
 		}
 		size_t l = strlen(line);
 		while (l && line[l - 1] == ' ')
@@ -123,14 +159,16 @@ static void grid_print_text(FILE *out, const struct grid *g)
 	}
 }
 
-static void grid_print_markdown(FILE *out, const struct grid *g)
+static void grid_print_markdown(FILE *out, struct grid *g)
 {
-	for (size_t r = 0; r < g->nrows; r++) {
+	grid_commit(g);
+	const char *cell[MAX_COLS];
+	size_t r = 0;
+	for (size_t at = 0; grid_next(g, &at, cell); r++) {
 		fputc('|', out);
 		for (size_t c = 0; c < g->ncols; c++) {
-			const char *s = g->cell[r * g->ncols + c];
 			fputc(' ', out);
-			for (; s && *s; s++) {
+			for (const char *s = cell[c]; *s; s++) {
 				if (*s == '|')
 					fputc('\\', out);
 				fputc(*s, out);
@@ -356,141 +394,140 @@ static void footer(FILE *out, const json_t *cmp, bool markdown)
 		json_integer_value(json_object_get(s, "not_comparable")), nc, nc == 1 ? "" : "s", markdown ? "**" : "");
 }
 
-static void print_pair(FILE *out, const json_t *cmp, bool markdown)
+/* ---- the two-file table ---- */
+
+static void pair_start(struct grid *g)
 {
-	struct grid g = {.ncols = 9};
-	g.right[1] = g.right[2] = g.right[4] = g.right[5] = g.right[6] = g.right[7] = true;
-	grid_row(&g);
+	*g = (struct grid){.ncols = 9};
+	g->right[1] = g->right[2] = g->right[4] = g->right[5] = g->right[6] = g->right[7] = true;
+	grid_row(g);
 	static const char *const head[] = {"cell", "chunk",  "size",  "metric", "base",
 					   "new",  "change", "p adj", "verdict"};
 	for (size_t c = 0; c < 9; c++)
-		grid_set(&g, c, "%s", head[c]);
-	const json_t *cells = json_object_get(cmp, "cells");
-	const json_t *metrics = json_object_get(cmp, "metrics");
-	for (size_t k = 0; k < json_array_size(cells); k++) {
-		const json_t *cell = json_array_get(cells, k);
-		const char *label = json_string_value(json_object_get(cell, "label"));
-		char chunk[32], size[32];
-		zc_compare_bytes_text(json_object_get(cell, "chunk_bytes"), chunk, sizeof chunk);
-		zc_compare_bytes_text(json_object_get(cell, "size_bytes"), size, sizeof size);
-		if (!cell_complete(cell, 2)) {
-			char state[400];
-			bool reg;
-			cell_state_text(cell, state, sizeof state, markdown, &reg);
-			grid_row(&g);
-			grid_set(&g, 0, "%s", label);
-			grid_set(&g, 1, "%s", chunk);
-			grid_set(&g, 2, "%s", size);
-			grid_set(&g, 3, "-");
-			grid_set(&g, 8, "%s", state);
-			continue;
-		}
-		for (size_t i = 0; i < json_array_size(metrics); i++) {
-			const char *name = json_string_value(json_object_get(json_array_get(metrics, i), "name"));
-			const json_t *m = json_object_get(json_object_get(cell, "metrics"), name);
-			const json_t *values = json_object_get(m, "values");
-			const json_t *j = json_array_get(json_object_get(m, "vs_first"), 1);
-			char b[32], n[32], ch[32], p[32], v[400];
-			value_text(json_array_get(values, 0), b, sizeof b);
-			value_text(json_array_get(values, 1), n, sizeof n);
-			change_text(j, ch, sizeof ch);
-			p_text(j, p, sizeof p);
-			verdict_text(j, markdown, v, sizeof v);
-			grid_row(&g);
-			grid_set(&g, 0, "%s", i == 0 ? label : "");
-			grid_set(&g, 1, "%s", i == 0 ? chunk : "");
-			grid_set(&g, 2, "%s", i == 0 ? size : "");
-			grid_set(&g, 3, "%s", name);
-			grid_set(&g, 4, "%s", b);
-			grid_set(&g, 5, "%s", n);
-			grid_set(&g, 6, "%s", ch);
-			grid_set(&g, 7, "%s", p);
-			grid_set(&g, 8, "%s", v);
-		}
-	}
-	if (markdown)
-		grid_print_markdown(out, &g);
-	else
-		grid_print_text(out, &g);
-	grid_free(&g);
-	fprintf(out, "\nchange: of the medians after the drift is removed (--format json: raw_change, reference); p "
-		     "adj: Benjamini-Hochberg adjusted.\n");
+		grid_set(g, c, "%s", head[c]);
 }
 
-static void print_matrix(FILE *out, const json_t *cmp, bool markdown)
+static void pair_cell(struct grid *g, const json_t *metrics, const json_t *cell, bool markdown)
 {
-	const json_t *files = json_object_get(cmp, "files");
+	const char *label = json_string_value(json_object_get(cell, "label"));
+	char chunk[32], size[32];
+	zc_compare_bytes_text(json_object_get(cell, "chunk_bytes"), chunk, sizeof chunk);
+	zc_compare_bytes_text(json_object_get(cell, "size_bytes"), size, sizeof size);
+	if (!cell_complete(cell, 2)) {
+		char state[400];
+		bool reg;
+		cell_state_text(cell, state, sizeof state, markdown, &reg);
+		grid_row(g);
+		grid_set(g, 0, "%s", label);
+		grid_set(g, 1, "%s", chunk);
+		grid_set(g, 2, "%s", size);
+		grid_set(g, 3, "-");
+		grid_set(g, 8, "%s", state);
+		return;
+	}
+	for (size_t i = 0; i < json_array_size(metrics); i++) {
+		const char *name = json_string_value(json_object_get(json_array_get(metrics, i), "name"));
+		const json_t *m = json_object_get(json_object_get(cell, "metrics"), name);
+		const json_t *values = json_object_get(m, "values");
+		const json_t *j = json_array_get(json_object_get(m, "vs_first"), 1);
+		char b[32], n[32], ch[32], p[32], v[400];
+		value_text(json_array_get(values, 0), b, sizeof b);
+		value_text(json_array_get(values, 1), n, sizeof n);
+		change_text(j, ch, sizeof ch);
+		p_text(j, p, sizeof p);
+		verdict_text(j, markdown, v, sizeof v);
+		grid_row(g);
+		grid_set(g, 0, "%s", i == 0 ? label : "");
+		grid_set(g, 1, "%s", i == 0 ? chunk : "");
+		grid_set(g, 2, "%s", i == 0 ? size : "");
+		grid_set(g, 3, "%s", name);
+		grid_set(g, 4, "%s", b);
+		grid_set(g, 5, "%s", n);
+		grid_set(g, 6, "%s", ch);
+		grid_set(g, 7, "%s", p);
+		grid_set(g, 8, "%s", v);
+	}
+}
+
+static const char pair_key[] = "\nchange: of the medians after the drift is removed (--format json: raw_change, "
+			       "reference); p adj: Benjamini-Hochberg adjusted.\n";
+
+/* ---- the matrix of more files ---- */
+
+static void matrix_start(struct grid *g, const json_t *files)
+{
 	size_t nf = json_array_size(files);
-	struct grid g = {.ncols = 4 + nf};
-	g.right[1] = g.right[2] = true;
-	for (size_t c = 4; c < g.ncols; c++)
-		g.right[c] = true;
-	grid_row(&g);
-	grid_set(&g, 0, "cell");
-	grid_set(&g, 1, "chunk");
-	grid_set(&g, 2, "size");
-	grid_set(&g, 3, "metric");
+	*g = (struct grid){.ncols = 4 + nf};
+	g->right[1] = g->right[2] = true;
+	for (size_t c = 4; c < g->ncols; c++)
+		g->right[c] = true;
+	grid_row(g);
+	grid_set(g, 0, "cell");
+	grid_set(g, 1, "chunk");
+	grid_set(g, 2, "size");
+	grid_set(g, 3, "metric");
 	for (size_t f = 0; f < nf; f++)
-		grid_set(&g, 4 + f, "%s", json_string_value(json_object_get(json_array_get(files, f), "label")));
-	const json_t *cells = json_object_get(cmp, "cells");
-	const json_t *metrics = json_object_get(cmp, "metrics");
-	for (size_t k = 0; k < json_array_size(cells); k++) {
-		const json_t *cell = json_array_get(cells, k);
-		const json_t *st = json_object_get(cell, "status");
-		char chunk[32], size[32];
-		zc_compare_bytes_text(json_object_get(cell, "chunk_bytes"), chunk, sizeof chunk);
-		zc_compare_bytes_text(json_object_get(cell, "size_bytes"), size, sizeof size);
-		for (size_t i = 0; i < json_array_size(metrics); i++) {
-			const char *name = json_string_value(json_object_get(json_array_get(metrics, i), "name"));
-			const json_t *m = json_object_get(json_object_get(cell, "metrics"), name);
-			size_t ref = (size_t)json_integer_value(json_object_get(m, "reference"));
-			grid_row(&g);
-			grid_set(&g, 0, "%s", i == 0 ? json_string_value(json_object_get(cell, "label")) : "");
-			grid_set(&g, 1, "%s", i == 0 ? chunk : "");
-			grid_set(&g, 2, "%s", i == 0 ? size : "");
-			grid_set(&g, 3, "%s", name);
-			for (size_t f = 0; f < nf; f++) {
-				const char *s = json_string_value(json_array_get(st, f));
-				const json_t *val = json_array_get(json_object_get(m, "values"), f);
-				char t[64];
-				if (!s) {
-					grid_set(&g, 4 + f, "missing");
-				} else if (!json_string_value(json_array_get(st, ref))) {
-					grid_set(&g, 4 + f, f < ref ? "n/a" : "no base");
-				} else if (strcmp(s, "ok") != 0) {
-					grid_set(&g, 4 + f, "%s", s);
-				} else if (f == ref) {
-					value_text(val, t, sizeof t);
-					grid_set(&g, 4 + f, "%s", t);
-				} else if (f < ref) {
-					/* A file before the count reference, without counters. */
-					grid_set(&g, 4 + f, "n/a");
-				} else {
-					const json_t *j = json_array_get(json_object_get(m, "vs_first"), f);
-					const char *v = json_string_value(json_object_get(j, "verdict"));
-					if ((!v || strcmp(v, "not_comparable") == 0) && json_is_object(val)) {
-						/* Measured here but not comparable with the reference column. */
-						value_text(val, t, sizeof t);
-						grid_set(&g, 4 + f, "[%s]", t);
-					} else if (!v || strcmp(v, "not_comparable") == 0) {
-						grid_set(&g, 4 + f, "n/a");
-					} else {
-						change_text(j, t, sizeof t);
-						grid_set(&g, 4 + f, "%s%s", t, mark(j));
-					}
-				}
-			}
+		grid_set(g, 4 + f, "%s", json_string_value(json_object_get(json_array_get(files, f), "label")));
+}
+
+/* One column of a matrix row: the reference's median, or the change against it. */
+static void matrix_value(struct grid *g, size_t f, const json_t *cell, const json_t *m)
+{
+	const json_t *st = json_object_get(cell, "status");
+	size_t ref = (size_t)json_integer_value(json_object_get(m, "reference"));
+	const char *s = json_string_value(json_array_get(st, f));
+	const json_t *val = json_array_get(json_object_get(m, "values"), f);
+	char t[64];
+	if (!s) {
+		grid_set(g, 4 + f, "missing");
+	} else if (!json_string_value(json_array_get(st, ref))) {
+		grid_set(g, 4 + f, f < ref ? "n/a" : "no base");
+	} else if (strcmp(s, "ok") != 0) {
+		grid_set(g, 4 + f, "%s", s);
+	} else if (f == ref) {
+		value_text(val, t, sizeof t);
+		grid_set(g, 4 + f, "%s", t);
+	} else if (f < ref) {
+		/* A file before the count reference, without counters. */
+		grid_set(g, 4 + f, "n/a");
+	} else {
+		const json_t *j = json_array_get(json_object_get(m, "vs_first"), f);
+		const char *v = json_string_value(json_object_get(j, "verdict"));
+		if ((!v || strcmp(v, "not_comparable") == 0) && json_is_object(val)) {
+			/* Measured here but not comparable with the reference column. */
+			value_text(val, t, sizeof t);
+			grid_set(g, 4 + f, "[%s]", t);
+		} else if (!v || strcmp(v, "not_comparable") == 0) {
+			grid_set(g, 4 + f, "n/a");
+		} else {
+			change_text(j, t, sizeof t);
+			grid_set(g, 4 + f, "%s%s", t, mark(j));
 		}
 	}
-	if (markdown)
-		grid_print_markdown(out, &g);
-	else
-		grid_print_text(out, &g);
-	grid_free(&g);
-	fprintf(out, "\nFirst column: the median; the others: the change of the median against it (drift removed). "
-		     "R regression, I improvement, ? beyond the minimum effect but not significant, [x] a median that "
-		     "cannot be compared with the first column, n/a not comparable (--format json says why).\n");
 }
+
+static void matrix_cell(struct grid *g, size_t nf, const json_t *metrics, const json_t *cell)
+{
+	char chunk[32], size[32];
+	zc_compare_bytes_text(json_object_get(cell, "chunk_bytes"), chunk, sizeof chunk);
+	zc_compare_bytes_text(json_object_get(cell, "size_bytes"), size, sizeof size);
+	for (size_t i = 0; i < json_array_size(metrics); i++) {
+		const char *name = json_string_value(json_object_get(json_array_get(metrics, i), "name"));
+		const json_t *m = json_object_get(json_object_get(cell, "metrics"), name);
+		grid_row(g);
+		grid_set(g, 0, "%s", i == 0 ? json_string_value(json_object_get(cell, "label")) : "");
+		grid_set(g, 1, "%s", i == 0 ? chunk : "");
+		grid_set(g, 2, "%s", i == 0 ? size : "");
+		grid_set(g, 3, "%s", name);
+		for (size_t f = 0; f < nf; f++)
+			matrix_value(g, f, cell, m);
+	}
+}
+
+static const char matrix_key[] =
+	"\nFirst column: the median; the others: the change of the median against it (drift removed). R regression, "
+	"I improvement, ? beyond the minimum effect but not significant, [x] a median that cannot be compared with "
+	"the first column, n/a not comparable (--format json says why).\n";
 
 static void print_regressions(FILE *out, const json_t *cmp, bool markdown)
 {
@@ -521,23 +558,149 @@ static void print_regressions(FILE *out, const json_t *cmp, bool markdown)
 	}
 }
 
-static void print(FILE *out, const json_t *cmp, bool markdown)
+/* ---- JSON, a cell at a time ---- */
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY)
+
+/* json_dump_callback's sink: the text indented by pad more spaces. */
+struct indented {
+	FILE *out;
+	size_t pad;
+};
+
+static int put_indented(const char *buf, size_t len, void *data)
 {
-	header(out, cmp, markdown);
-	if (json_array_size(json_object_get(cmp, "files")) == 2)
-		print_pair(out, cmp, markdown);
+	const struct indented *in = data;
+	for (size_t i = 0; i < len; i++) {
+		fputc(buf[i], in->out);
+		for (size_t k = 0; buf[i] == '\n' && k < in->pad; k++)
+			fputc(' ', in->out);
+	}
+	return 0;
+}
+
+/* One value as json_dumpf writes it pad spaces deep (key: NULL in an array). */
+static void json_member(FILE *out, bool first, size_t pad, const char *key, const json_t *v)
+{
+	struct indented in = {out, pad};
+	fputs(first ? "\n" : ",\n", out);
+	for (size_t k = 0; k < pad; k++)
+		fputc(' ', out);
+	if (key) {
+		json_t *k = json_string(key);
+		json_dump_callback(k, put_indented, &in, JSON_ENCODE_ANY);
+		json_decref(k);
+		fputs(": ", out);
+	}
+	json_dump_callback(v, put_indented, &in, JSON_FLAGS);
+}
+
+/* ---- the printer ---- */
+
+struct zc_cmp_printer {
+	FILE *out;
+	enum zc_cmp_format format;
+	const json_t *metrics;
+	size_t nfiles;
+	struct grid g;
+	size_t head_keys, cells;
+};
+
+struct zc_cmp_printer *zc_compare_printer_new(FILE *out, enum zc_cmp_format format)
+{
+	struct zc_cmp_printer *p = calloc(1, sizeof *p);
+	if (!p)
+		abort();
+	p->out = out;
+	p->format = format;
+	return p;
+}
+
+void zc_compare_printer_head(struct zc_cmp_printer *p, const json_t *head)
+{
+	p->metrics = json_object_get(head, "metrics");
+	p->nfiles = json_array_size(json_object_get(head, "files"));
+	if (p->format == ZC_CMP_JSON) {
+		fputc('{', p->out);
+		const char *key;
+		const json_t *v;
+		json_object_foreach((json_t *)head, key, v) json_member(p->out, p->head_keys++ == 0, 2, key, v);
+		fputs(p->head_keys ? ",\n  \"cells\": [" : "\n  \"cells\": [", p->out);
+		return;
+	}
+	bool markdown = p->format == ZC_CMP_MARKDOWN;
+	header(p->out, head, markdown);
+	if (p->nfiles == 2)
+		pair_start(&p->g);
 	else
-		print_matrix(out, cmp, markdown);
+		matrix_start(&p->g, json_object_get(head, "files"));
+}
+
+void zc_compare_printer_cell(struct zc_cmp_printer *p, const json_t *cell)
+{
+	if (p->format == ZC_CMP_JSON)
+		json_member(p->out, p->cells == 0, 4, NULL, cell);
+	else if (p->nfiles == 2)
+		pair_cell(&p->g, p->metrics, cell, p->format == ZC_CMP_MARKDOWN);
+	else
+		matrix_cell(&p->g, p->nfiles, p->metrics, cell);
+	p->cells++;
+}
+
+void zc_compare_printer_end(struct zc_cmp_printer *p, const json_t *cmp)
+{
+	FILE *out = p->out;
+	if (p->format == ZC_CMP_JSON) {
+		fputs(p->cells ? "\n  ]" : "]", out);
+		/* The keys made after the cells: those after the head's. */
+		size_t i = 0;
+		const char *key;
+		const json_t *v;
+		json_object_foreach((json_t *)cmp, key, v) if (i++ >= p->head_keys && strcmp(key, "cells") != 0)
+			json_member(out, false, 2, key, v);
+		fputs("\n}\n", out);
+		free(p);
+		return;
+	}
+	bool markdown = p->format == ZC_CMP_MARKDOWN;
+	if (markdown)
+		grid_print_markdown(out, &p->g);
+	else
+		grid_print_text(out, &p->g);
+	grid_free(&p->g);
+	fputs(p->nfiles == 2 ? pair_key : matrix_key, out);
 	print_regressions(out, cmp, markdown);
 	footer(out, cmp, markdown);
+	free(p);
+}
+
+void zc_compare_print(FILE *out, const json_t *cmp, enum zc_cmp_format format)
+{
+	struct zc_cmp_printer *p = zc_compare_printer_new(out, format);
+	/* A whole document: its head is every key before "cells". */
+	json_t *head = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)cmp, key, v)
+	{
+		if (strcmp(key, "cells") == 0)
+			break;
+		json_object_set(head, key, v);
+	}
+	zc_compare_printer_head(p, head);
+	const json_t *cells = json_object_get(cmp, "cells");
+	for (size_t k = 0; k < json_array_size(cells); k++)
+		zc_compare_printer_cell(p, json_array_get(cells, k));
+	zc_compare_printer_end(p, cmp);
+	json_decref(head);
 }
 
 void zc_compare_print_text(FILE *out, const json_t *cmp)
 {
-	print(out, cmp, false);
+	zc_compare_print(out, cmp, ZC_CMP_TEXT);
 }
 
 void zc_compare_print_markdown(FILE *out, const json_t *cmp)
 {
-	print(out, cmp, true);
+	zc_compare_print(out, cmp, ZC_CMP_MARKDOWN);
 }

@@ -81,14 +81,8 @@ static void html_row(struct zc_sbuf *b, const json_t *c, size_t f, const json_t 
 	zc_sb_puts(b, "<tr><td>");
 	zc_sb_html(b, label ? label : "?");
 	zc_sb_printf(b, "</td><td>%zu</td>", f + 1);
-	if (change.ok)
-		zc_sb_printf(b, "<td class=\"n\">%+.1f%%</td>", change.v * 100);
-	else
-		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
-	if (p.ok)
-		zc_sb_printf(b, "<td class=\"n\">%.3g</td>", p.v);
-	else
-		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
+	zc_sb_cell(b, &zc_cell_html, change, "%+.1f%%", 100);
+	zc_sb_cell(b, &zc_cell_html, p, "%.3g", 1);
 	zc_sb_printf(b, "<td class=\"%s\">%s", cls, verdict_word(v));
 	if (why) {
 		zc_sb_puts(b, ": ");
@@ -104,14 +98,8 @@ static void md_row(struct zc_sbuf *b, const json_t *c, size_t f, const json_t *v
 	zc_sb_puts(b, "| ");
 	zc_sb_md(b, label ? label : "?");
 	zc_sb_printf(b, " | %zu |", f + 1);
-	if (change.ok)
-		zc_sb_printf(b, " %+.1f%% |", change.v * 100);
-	else
-		zc_sb_puts(b, " – |");
-	if (p.ok)
-		zc_sb_printf(b, " %.3g |", p.v);
-	else
-		zc_sb_puts(b, " – |");
+	zc_sb_cell(b, &zc_cell_md, change, "%+.1f%%", 100);
+	zc_sb_cell(b, &zc_cell_md, p, "%.3g", 1);
 	bool strong = v && (strcmp(v, "regression") == 0 || strcmp(v, "improvement") == 0);
 	zc_sb_printf(b, " %s%s%s", strong ? "**" : "", verdict_word(v), strong ? "**" : "");
 	if (why) {

@@ -519,13 +519,22 @@ struct wctx {
 	size_t err_len;
 };
 
+/* A bar figure being made: its layout, its entry and its data file. */
+struct bar {
+	struct layout l;
+	struct zc_figure *fig;
+	struct zc_sbuf b;
+};
+
 /* Start a bar figure over the cells has() accepts: its layout and data
  * header. Returns 1 when it has bars, 0 when none (the figure is then left
  * out with why_none as its line), -1 on failure. */
-static int bar_start(struct wctx *x, const char *kind, const char *script, const char *title_fmt,
-		     bool (*has)(const struct zc_rcell *), const char *why_none, const char *columns, struct layout *l,
-		     struct zc_figure **fig, struct zc_sbuf *b)
+static int bar_start(struct wctx *x, struct bar *g, const char *kind, const char *script, const char *title_fmt,
+		     bool (*has)(const struct zc_rcell *), const char *why_none, const char *columns)
 {
+	struct layout *l = &g->l;
+	struct zc_figure **fig = &g->fig;
+	struct zc_sbuf *b = &g->b;
 	char stem[192], title[256];
 	snprintf(stem, sizeof stem, "%s-%s", kind, x->sfx);
 	snprintf(title, sizeof title, title_fmt, x->wname);
@@ -548,12 +557,22 @@ static int bar_start(struct wctx *x, const char *kind, const char *script, const
 	return 1;
 }
 
-static int bar_finish(struct wctx *x, struct zc_figure *fig, struct layout *l, struct zc_sbuf *b)
+static int bar_finish(struct wctx *x, struct bar *g)
 {
-	int rc = zc_fig_write(x->out_dir, fig, b, x->err, x->err_len);
-	zc_sb_free(b);
-	layout_free(l);
+	int rc = zc_fig_write(x->out_dir, g->fig, &g->b, x->err, x->err_len);
+	zc_sb_free(&g->b);
+	layout_free(&g->l);
 	return rc;
+}
+
+/* The cells of the workload has() leaves out, named in the figure's note
+ * after prefix ("Not measured for "); no note when there are none. */
+static void note_lacking(struct wctx *x, struct bar *g, bool (*has)(const struct zc_rcell *), const char *prefix)
+{
+	char miss[512];
+	lacking(x->r, x->w, has, miss, sizeof miss);
+	if (miss[0])
+		snprintf(g->fig->note, sizeof g->fig->note, "%s%s.", prefix, miss);
 }
 
 #define SEES_COLUMNS(what)                                                                                             \
@@ -563,16 +582,14 @@ static int bar_finish(struct wctx *x, struct zc_figure *fig, struct layout *l, s
 static int throughput_figure(struct wctx *x)
 {
 	struct zc_report *r = x->r;
-	struct layout l;
-	struct zc_figure *fig;
-	struct zc_sbuf b;
-	int k = bar_start(x, "throughput", "throughput.gp", "%s: throughput by strategy (median, GB/s)", has_tput,
+	struct bar g;
+	int k = bar_start(x, &g, "throughput", "throughput.gp", "%s: throughput by strategy (median, GB/s)", has_tput,
 			  "Throughput: no cell of this workload finished, so there is nothing to draw.",
-			  SEES_COLUMNS("median_GBps ci_low_GBps ci_high_GBps"), &l, &fig, &b);
+			  SEES_COLUMNS("median_GBps ci_low_GBps ci_high_GBps"));
 	if (k <= 0)
 		return k;
-	ci_note(r, &l, fig->note, sizeof fig->note);
-	snprintf(fig->caption, sizeof fig->caption,
+	ci_note(r, &g.l, g.fig->note, sizeof g.fig->note);
+	snprintf(g.fig->caption, sizeof g.fig->caption,
 		 "Median throughput of the measured runs (GB/s = 10⁹ bytes/s), with the distribution-free confidence "
 		 "interval of the median as error bars, fastest first. %s",
 		 r->nfiles > 1 ? "One bar per result file, its fill pattern named in the key."
@@ -580,8 +597,8 @@ static int throughput_figure(struct wctx *x)
 			 ? "The percentage above a bar is its share of the machine's single-core memcpy ceiling "
 			   "(zcbench calibrate)."
 			 : "No calibration in the result file, so no share of the memcpy ceiling.");
-	sees_series(&b, r, &l, tput_value);
-	return bar_finish(x, fig, &l, &b);
+	sees_series(&g.b, r, &g.l, tput_value);
+	return bar_finish(x, &g);
 }
 
 static int syscalls_figure(struct wctx *x)
@@ -590,62 +607,57 @@ static int syscalls_figure(struct wctx *x)
 	char why[512], text[1024], zero[512] = "";
 	ebpf_reason(r, why, sizeof why);
 	snprintf(text, sizeof text, "Syscalls per GiB: not measured (%s).", why);
-	struct layout l;
-	struct zc_figure *fig;
-	struct zc_sbuf b;
-	int k = bar_start(x, "syscalls", "syscalls.gp", "%s: syscalls per GiB moved", has_syscalls, text,
-			  SEES_COLUMNS("syscalls_per_GiB NaN NaN"), &l, &fig, &b);
+	struct bar g;
+	int k = bar_start(x, &g, "syscalls", "syscalls.gp", "%s: syscalls per GiB moved", has_syscalls, text,
+			  SEES_COLUMNS("syscalls_per_GiB NaN NaN"));
 	if (k <= 0)
 		return k;
 	char miss[512];
 	lacking(r, x->w, has_syscalls, miss, sizeof miss);
-	for (size_t i = 0; i < l.n; i++) {
-		const struct zc_rcell *c = &r->cells[l.slots[i].cell];
+	for (size_t i = 0; i < g.l.n; i++) {
+		const struct zc_rcell *c = &r->cells[g.l.slots[i].cell];
 		if (c->syscalls.v <= 0) {
 			size_t n = strlen(zero);
 			snprintf(zero + n, sizeof zero - n, "%s%s", n ? ", " : "", c->label);
 		}
 	}
-	snprintf(fig->note, sizeof fig->note, "%s%s%s%s%s%s", miss[0] ? "Not measured for " : "", miss,
+	snprintf(g.fig->note, sizeof g.fig->note, "%s%s%s%s%s%s", miss[0] ? "Not measured for " : "", miss,
 		 miss[0] ? " (" : "", miss[0] ? why : "", miss[0] ? ")." : "",
 		 zero[0] ? " 0 (not drawable on a log scale): " : "");
 	if (zero[0]) {
-		size_t n = strlen(fig->note);
-		snprintf(fig->note + n, sizeof fig->note - n, "%s.", zero);
+		size_t n = strlen(g.fig->note);
+		snprintf(g.fig->note + n, sizeof g.fig->note - n, "%s.", zero);
 	}
-	snprintf(fig->caption, sizeof fig->caption,
+	snprintf(g.fig->caption, sizeof g.fig->caption,
 		 "Syscalls the measured process entered and left inside the copy window per GiB moved (eBPF "
 		 "raw_syscalls tracepoints; median over the measured runs). Log scale from the decade below the "
 		 "smallest value, so every bar shows.");
-	sees_series(&b, r, &l, syscalls_value);
-	return bar_finish(x, fig, &l, &b);
+	sees_series(&g.b, r, &g.l, syscalls_value);
+	return bar_finish(x, &g);
 }
 
 static int ctxsw_figure(struct wctx *x)
 {
 	struct zc_report *r = x->r;
-	struct layout l;
-	struct zc_figure *fig;
-	struct zc_sbuf b;
-	int k = bar_start(x, "ctxsw", "ctxsw.gp", "%s: context switches per GiB moved", has_csw,
+	struct bar g;
+	int k = bar_start(x, &g, "ctxsw", "ctxsw.gp", "%s: context switches per GiB moved", has_csw,
 			  "Context switches per GiB: not measured (neither the eBPF probe nor getrusage figures are "
 			  "in the result file).",
 			  "# blocks 0, 1: the bar layout (plots/strategy_bars.gp)\n# block 2: x voluntary_per_GiB "
-			  "involuntary_per_GiB total_per_GiB \"text\" file (its first line: the two stack titles)\n",
-			  &l, &fig, &b);
+			  "involuntary_per_GiB total_per_GiB \"text\" file (its first line: the two stack titles)\n");
 	if (k <= 0)
 		return k;
 	size_t probe = 0, rusage = 0;
-	for (size_t i = 0; i < l.n; i++)
-		r->cells[l.slots[i].cell].csw_from_probe ? probe++ : rusage++;
-	snprintf(fig->caption, sizeof fig->caption,
+	for (size_t i = 0; i < g.l.n; i++)
+		r->cells[g.l.slots[i].cell].csw_from_probe ? probe++ : rusage++;
+	snprintf(g.fig->caption, sizeof g.fig->caption,
 		 "Voluntary (the process waited) and involuntary (it was preempted) context switches of the "
 		 "measured process per GiB moved, stacked; median over the measured runs. Source: %s.",
 		 probe && rusage ? "the eBPF sched_switch probe where it ran, getrusage elsewhere"
 		 : probe	 ? "the eBPF sched_switch probe, inside the copy window"
 				 : "getrusage deltas around the copy window (no eBPF probe)");
-	stacked_block(&b, r, &l, "voluntary", "involuntary", get_csw, 1);
-	return bar_finish(x, fig, &l, &b);
+	stacked_block(&g.b, r, &g.l, "voluntary", "involuntary", get_csw, 1);
+	return bar_finish(x, &g);
 }
 
 /* CPU time: perf's task clock where counted (ns-exact), else getrusage's
@@ -653,40 +665,34 @@ static int ctxsw_figure(struct wctx *x)
 static int cpu_figure(struct wctx *x)
 {
 	struct zc_report *r = x->r;
-	struct layout l;
-	struct zc_figure *fig;
-	struct zc_sbuf b;
-	char miss[512];
+	struct bar g;
 	if (count_ok(r, x->w, has_task_clock) > 0) {
-		int k = bar_start(x, "cpu", "cputask.gp", "%s: CPU time per GiB moved (ms, perf task clock)",
-				  has_task_clock, "", SEES_COLUMNS("ms_per_GiB NaN NaN"), &l, &fig, &b);
+		int k = bar_start(x, &g, "cpu", "cputask.gp", "%s: CPU time per GiB moved (ms, perf task clock)",
+				  has_task_clock, "", SEES_COLUMNS("ms_per_GiB NaN NaN"));
 		if (k <= 0)
 			return k;
-		lacking(r, x->w, has_task_clock, miss, sizeof miss);
-		if (miss[0])
-			snprintf(fig->note, sizeof fig->note, "No task clock for %s.", miss);
-		snprintf(fig->caption, sizeof fig->caption,
+		note_lacking(x, &g, has_task_clock, "No task clock for ");
+		snprintf(g.fig->caption, sizeof g.fig->caption,
 			 "CPU time of the measured process per GiB moved (ms), from perf's task clock (counted in "
 			 "ns inside the copy window; median over the measured runs). The drain peer's CPU time is "
 			 "not included.");
-		sees_series(&b, r, &l, task_clock_value);
-		return bar_finish(x, fig, &l, &b);
+		sees_series(&g.b, r, &g.l, task_clock_value);
+		return bar_finish(x, &g);
 	}
-	int k = bar_start(x, "cpu", "cputime.gp", "%s: CPU time per GiB moved (ms, getrusage: coarse)", has_cpu,
+	int k = bar_start(x, &g, "cpu", "cputime.gp", "%s: CPU time per GiB moved (ms, getrusage: coarse)", has_cpu,
 			  "CPU time per GiB: not in the result file (summary.cpu_ns_per_gib is missing).",
 			  "# blocks 0, 1: the bar layout (plots/strategy_bars.gp)\n# block 2: x user_ms_per_GiB "
-			  "sys_ms_per_GiB total_ms_per_GiB \"text\" file (its first line: the two stack titles)\n",
-			  &l, &fig, &b);
+			  "sys_ms_per_GiB total_ms_per_GiB \"text\" file (its first line: the two stack titles)\n");
 	if (k <= 0)
 		return k;
-	snprintf(fig->note, sizeof fig->note,
+	snprintf(g.fig->note, sizeof g.fig->note,
 		 "Coarse: getrusage counts CPU time in scheduler ticks, so a short window's user time often reads 0 "
 		 "(under one tick), not a measured zero. No perf task clock in this file.");
-	snprintf(fig->caption, sizeof fig->caption,
+	snprintf(g.fig->caption, sizeof g.fig->caption,
 		 "User and system CPU time of the measured process per GiB moved (ms), stacked; median over the "
 		 "measured runs, from getrusage (tick-grained: coarse). The drain peer's CPU time is not included.");
-	stacked_block(&b, r, &l, "user", "sys", get_cpu, 1e-6);
-	return bar_finish(x, fig, &l, &b);
+	stacked_block(&g.b, r, &g.l, "user", "sys", get_cpu, 1e-6);
+	return bar_finish(x, &g);
 }
 
 static int crossing_figure(struct wctx *x)
@@ -700,40 +706,38 @@ static int crossing_figure(struct wctx *x)
 		     "value reports";
 	bool probe_on = strstr(why, "recorded no such counter") != NULL;
 	snprintf(text, sizeof text, "Bytes crossing the user/kernel boundary: not measured (%s).", probe_on ? br : why);
-	struct layout l;
-	struct zc_figure *fig;
-	struct zc_sbuf b;
-	int k = bar_start(x, "crossing", "crossing.gp", "%s: bytes crossing the user/kernel boundary per GiB moved",
+	struct bar g;
+	int k = bar_start(x, &g, "crossing", "crossing.gp", "%s: bytes crossing the user/kernel boundary per GiB moved",
 			  has_bytes, text,
 			  "# blocks 0, 1: the bar layout (plots/strategy_bars.gp)\n# blocks 2-4 (to user, from user, "
-			  "in kernel): x GiB_per_GiB NaN NaN \"text\" file; x is offset within the bar's slot\n",
-			  &l, &fig, &b);
+			  "in kernel): x GiB_per_GiB NaN NaN \"text\" file; x is offset within the bar's slot\n");
 	if (k <= 0)
 		return k;
 	lacking(r, x->w, has_bytes, miss, sizeof miss);
 	if (miss[0])
-		snprintf(fig->note, sizeof fig->note, "Not drawn, not measured: %s (%s).", miss, probe_on ? br : why);
-	snprintf(fig->caption, sizeof fig->caption,
+		snprintf(g.fig->note, sizeof g.fig->note, "Not drawn, not measured: %s (%s).", miss,
+			 probe_on ? br : why);
+	snprintf(g.fig->caption, sizeof g.fig->caption,
 		 "GiB the data-moving syscalls copied per GiB delivered: into user memory (to user), out of it "
 		 "(from user), and moved inside the kernel (in kernel; both legs of a splice through a pipe "
 		 "count). Pages pinned without a copy (vmsplice, zero-copy sends the kernel did not copy) cross "
 		 "nothing and are not shown. A blind strategy should show nothing crossing.");
 	static const char *const dir_titles[] = {"to user", "from user", "in kernel"};
 	for (size_t s = 0; s < 3; s++) {
-		series_start(&b, dir_titles[s]);
-		for (size_t i = 0; i < l.n; i++) {
-			const struct zc_rcell *c = &r->cells[l.slots[i].cell];
+		series_start(&g.b, dir_titles[s]);
+		for (size_t i = 0; i < g.l.n; i++) {
+			const struct zc_rcell *c = &r->cells[g.l.slots[i].cell];
 			struct zc_val v = s == 0 ? c->to_user : s == 1 ? c->from_user : c->in_kernel;
-			zc_sb_printf(&b, "%.4f", cluster_x(l.slots[i].x, s, 3));
-			zc_fig_num(&b, v, 1 / GIB_BYTES);
-			zc_sb_puts(&b, " NaN NaN ");
+			zc_sb_printf(&g.b, "%.4f", cluster_x(g.l.slots[i].x, s, 3));
+			zc_fig_num(&g.b, v, 1 / GIB_BYTES);
+			zc_sb_puts(&g.b, " NaN NaN ");
 			char t[32];
 			snprintf(t, sizeof t, "%.2g", v.v / GIB_BYTES);
-			zc_fig_label(&b, t);
-			row_end(&b, c);
+			zc_fig_label(&g.b, t);
+			row_end(&g.b, c);
 		}
 	}
-	return bar_finish(x, fig, &l, &b);
+	return bar_finish(x, &g);
 }
 
 /* perf counters that count events (task_clock, in ns, is the CPU figure),
@@ -745,13 +749,10 @@ static int perf_figure(struct wctx *x)
 	zc_perf_missing_note(r, hw, sizeof hw);
 	snprintf(text, sizeof text, "perf event counts: %s.",
 		 hw[0] ? hw : "none above zero in the result file (task_clock, in ns, is the CPU figure above)");
-	struct layout l;
-	struct zc_figure *fig;
-	struct zc_sbuf b;
-	int k = bar_start(x, "perf", "perf.gp", "%s: perf event counts per GiB moved", has_perf, text,
+	struct bar g;
+	int k = bar_start(x, &g, "perf", "perf.gp", "%s: perf event counts per GiB moved", has_perf, text,
 			  "# blocks 0, 1: the bar layout (plots/strategy_bars.gp)\n# blocks 2 on: one per counter, "
-			  "its name first: x count_per_GiB NaN NaN \"\" file; x is offset within the bar's slot\n",
-			  &l, &fig, &b);
+			  "its name first: x count_per_GiB NaN NaN \"\" file; x is offset within the bar's slot\n");
 	if (k <= 0)
 		return k;
 	/* Counters that are zero (or absent) in every cell: a log scale cannot
@@ -762,8 +763,8 @@ static int perf_figure(struct wctx *x)
 	for (size_t s = 0; s < r->nperf && s < 64; s++) {
 		if (!is_count(r->perf_names[s]))
 			continue;
-		for (size_t i = 0; i < l.n; i++) {
-			const struct zc_rcell *c = &r->cells[l.slots[i].cell];
+		for (size_t i = 0; i < g.l.n; i++) {
+			const struct zc_rcell *c = &r->cells[g.l.slots[i].cell];
 			const json_t *v = c->perf ? json_object_get(c->perf, r->perf_names[s]) : NULL;
 			drawn[s] |= json_is_number(v) && json_number_value(v) > 0;
 		}
@@ -774,51 +775,46 @@ static int perf_figure(struct wctx *x)
 			snprintf(zeros + n, sizeof zeros - n, "%s%s", n ? ", " : "", r->perf_names[s]);
 		}
 	}
-	snprintf(fig->note, sizeof fig->note, "%s%s%s%s%s", zeros, zeros[0] ? ": 0 in every cell" : "",
+	snprintf(g.fig->note, sizeof g.fig->note, "%s%s%s%s%s", zeros, zeros[0] ? ": 0 in every cell" : "",
 		 zeros[0] && hw[0] ? ". " : "", hw[0] ? "Hardware counters " : "", hw);
-	snprintf(fig->extra, sizeof fig->extra, "%zu", ndrawn);
-	snprintf(fig->caption, sizeof fig->caption,
+	snprintf(g.fig->extra, sizeof g.fig->extra, "%zu", ndrawn);
+	snprintf(g.fig->caption, sizeof g.fig->caption,
 		 "perf_event counts of the measured process per GiB moved, median over the measured runs (log scale "
 		 "from the decade below the smallest count; a zero cannot be drawn and is named in the note). The "
 		 "task clock, in ns, is the CPU figure.");
 	for (size_t s = 0; s < r->nperf && s < 64; s++) {
 		if (!drawn[s])
 			continue;
-		series_start(&b, r->perf_names[s]);
-		for (size_t i = 0; i < l.n; i++) {
-			const struct zc_rcell *c = &r->cells[l.slots[i].cell];
+		series_start(&g.b, r->perf_names[s]);
+		for (size_t i = 0; i < g.l.n; i++) {
+			const struct zc_rcell *c = &r->cells[g.l.slots[i].cell];
 			const json_t *v = c->perf ? json_object_get(c->perf, r->perf_names[s]) : NULL;
 			struct zc_val y =
 				json_is_number(v) && json_number_value(v) > 0 ? val(json_number_value(v)) : none;
-			zc_sb_printf(&b, "%.4f", cluster_x(l.slots[i].x, slot_of[s], ndrawn));
-			zc_fig_num(&b, y, 1);
-			zc_sb_puts(&b, " NaN NaN \"\"");
-			row_end(&b, c);
+			zc_sb_printf(&g.b, "%.4f", cluster_x(g.l.slots[i].x, slot_of[s], ndrawn));
+			zc_fig_num(&g.b, y, 1);
+			zc_sb_puts(&g.b, " NaN NaN \"\"");
+			row_end(&g.b, c);
 		}
 	}
-	return bar_finish(x, fig, &l, &b);
+	return bar_finish(x, &g);
 }
 
 static int victim_figure(struct wctx *x)
 {
 	struct zc_report *r = x->r;
-	struct layout l;
-	struct zc_figure *fig;
-	struct zc_sbuf b;
-	int k = bar_start(x, "victim", "victim.gp", "%s: cache pollution seen by a victim", has_victim,
+	struct bar g;
+	int k = bar_start(x, &g, "victim", "victim.gp", "%s: cache pollution seen by a victim", has_victim,
 			  "Cache pollution seen by a victim: not measured (it runs only with zcbench run --victim N).",
-			  SEES_COLUMNS("ratio NaN NaN"), &l, &fig, &b);
+			  SEES_COLUMNS("ratio NaN NaN"));
 	if (k <= 0)
 		return k;
-	char miss[512];
-	lacking(r, x->w, has_victim, miss, sizeof miss);
-	if (miss[0])
-		snprintf(fig->note, sizeof fig->note, "Not measured for %s.", miss);
-	snprintf(fig->caption, sizeof fig->caption,
+	note_lacking(x, &g, has_victim, "Not measured for ");
+	snprintf(g.fig->caption, sizeof g.fig->caption,
 		 "A victim's time per cache line while the copy ran, over its time alone: 1 means the copy left the "
 		 "victim's cache alone.");
-	sees_series(&b, r, &l, victim_value);
-	return bar_finish(x, fig, &l, &b);
+	sees_series(&g.b, r, &g.l, victim_value);
+	return bar_finish(x, &g);
 }
 
 static int wholeprocess_figure(struct wctx *x)
@@ -826,29 +822,23 @@ static int wholeprocess_figure(struct wctx *x)
 	struct zc_report *r = x->r;
 	if (count_ok(r, x->w, has_hf) == 0)
 		return 0; /* hyperfine did not run: nothing to say */
-	struct layout l;
-	struct zc_figure *fig;
-	struct zc_sbuf b;
-	int k = bar_start(x, "wholeprocess", "wholeprocess.gp", "%s: in-process and whole-process throughput (GB/s)",
-			  has_hf, "",
+	struct bar g;
+	int k = bar_start(x, &g, "wholeprocess", "wholeprocess.gp",
+			  "%s: in-process and whole-process throughput (GB/s)", has_hf, "",
 			  "# blocks 0, 1: the bar layout (plots/strategy_bars.gp)\n# blocks 2-3 (in-process, whole "
-			  "process): x GBps low_GBps high_GBps \"text\" file; x is offset within the bar's slot\n",
-			  &l, &fig, &b);
+			  "process): x GBps low_GBps high_GBps \"text\" file; x is offset within the bar's slot\n");
 	if (k <= 0)
 		return k;
-	char miss[512];
-	lacking(r, x->w, has_hf, miss, sizeof miss);
-	if (miss[0])
-		snprintf(fig->note, sizeof fig->note, "No whole-process timing for %s.", miss);
-	snprintf(fig->caption, sizeof fig->caption,
+	note_lacking(x, &g, has_hf, "No whole-process timing for ");
+	snprintf(g.fig->caption, sizeof g.fig->caption,
 		 "Green: the median of the in-process copy windows with its confidence interval. Purple: the bytes "
 		 "of one run over the median wall time of the whole `zcbench run` process under hyperfine (start-up, "
 		 "set-up, one verified copy, exit), error bars from its fastest and slowest run.");
 	static const char *const hf_titles[] = {"in-process (copy window)", "whole process (hyperfine)"};
 	for (size_t s = 0; s < 2; s++) {
-		series_start(&b, hf_titles[s]);
-		for (size_t i = 0; i < l.n; i++) {
-			const struct zc_rcell *c = &r->cells[l.slots[i].cell];
+		series_start(&g.b, hf_titles[s]);
+		for (size_t i = 0; i < g.l.n; i++) {
+			const struct zc_rcell *c = &r->cells[g.l.slots[i].cell];
 			struct zc_val v, lo, hi;
 			if (s == 0) {
 				v = c->tput, lo = c->tput_lo, hi = c->tput_hi;
@@ -859,19 +849,19 @@ static int wholeprocess_figure(struct wctx *x)
 				hi = v.ok && c->hf_min.ok && c->hf_min.v > 0 ? val(c->size.v * 1e9 / c->hf_min.v)
 									     : none;
 			}
-			zc_sb_printf(&b, "%.4f", cluster_x(l.slots[i].x, s, 2));
-			zc_fig_num(&b, v, 1e-9);
-			zc_fig_num(&b, lo, 1e-9);
-			zc_fig_num(&b, hi, 1e-9);
+			zc_sb_printf(&g.b, "%.4f", cluster_x(g.l.slots[i].x, s, 2));
+			zc_fig_num(&g.b, v, 1e-9);
+			zc_fig_num(&g.b, lo, 1e-9);
+			zc_fig_num(&g.b, hi, 1e-9);
 			char t[32] = "";
 			if (v.ok)
 				snprintf(t, sizeof t, "%.2f", v.v / 1e9);
-			zc_sb_puts(&b, " ");
-			zc_fig_label(&b, t);
-			row_end(&b, c);
+			zc_sb_puts(&g.b, " ");
+			zc_fig_label(&g.b, t);
+			row_end(&g.b, c);
 		}
 	}
-	return bar_finish(x, fig, &l, &b);
+	return bar_finish(x, &g);
 }
 
 static int workload_figures(struct zc_report *r, size_t w, const char *out_dir, char *err, size_t err_len)

@@ -16,30 +16,6 @@
 #include "report_shutdown.h"
 #include "report_verdicts.h"
 
-static void cell_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
-	__attribute__((format(printf, 3, 0)));
-static void cell_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
-{
-	if (!v.ok) {
-		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
-		return;
-	}
-	char t[64];
-	snprintf(t, sizeof t, fmt, v.v * scale);
-	zc_sb_printf(b, "<td class=\"n\">%s</td>", t);
-}
-
-static void cell_si(struct zc_sbuf *b, struct zc_val v)
-{
-	char t[32];
-	if (!v.ok) {
-		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
-		return;
-	}
-	zc_fmt_si(v.v, t, sizeof t);
-	zc_sb_printf(b, "<td class=\"n\">%s</td>", t);
-}
-
 static void host_row(struct zc_sbuf *b, const struct zc_report *r, const char *name,
 		     void (*cell)(struct zc_sbuf *, const struct zc_rfile *))
 {
@@ -334,8 +310,8 @@ static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w
 			zc_sb_puts(b, "</td></tr>\n");
 			continue;
 		}
-		cell_num(b, c->runs, "%.0f", 1);
-		cell_num(b, c->tput, "%.2f", 1e-9);
+		zc_sb_cell(b, &zc_cell_html, c->runs, "%.0f", 1);
+		zc_sb_cell(b, &zc_cell_html, c->tput, "%.2f", 1e-9);
 		if (c->tput_lo.ok && c->tput_hi.ok) {
 			zc_sb_printf(b, "<td class=\"n\">%.2f &ndash; %.2f", c->tput_lo.v / 1e9, c->tput_hi.v / 1e9);
 			/* The coverage goes under the interval, small. */
@@ -347,7 +323,7 @@ static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w
 			zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
 		}
 		struct zc_val frac = zc_cell_memcpy_fraction(r, c);
-		cell_num(b, frac, "%.0f%%", 100);
+		zc_sb_cell(b, &zc_cell_html, frac, "%.0f%%", 100);
 		/* perf's task clock where counted; getrusage's ticks are coarse. */
 		if (c->task_clock.ok && c->task_clock.v > 0)
 			zc_sb_printf(b, "<td class=\"n\">%.1f</td>", c->task_clock.v / 1e6);
@@ -358,11 +334,11 @@ static void summary_table(struct zc_sbuf *b, const struct zc_report *r, size_t w
 				     c->cpu_user.v / 1e6, c->cpu_sys.v / 1e6);
 		else
 			zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
-		cell_si(b, c->syscalls);
+		zc_sb_cell_si(b, &zc_cell_html, c->syscalls);
 		struct zc_val share = zc_cell_syscall_share(r, c);
-		cell_num(b, share, "%.1f%%", 100);
+		zc_sb_cell(b, &zc_cell_html, share, "%.1f%%", 100);
 		struct zc_val csw = {c->csw_vol.ok && c->csw_invol.ok, c->csw_vol.v + c->csw_invol.v};
-		cell_si(b, csw);
+		zc_sb_cell_si(b, &zc_cell_html, csw);
 		if (c->to_user.ok && c->from_user.ok && c->in_kernel.ok &&
 		    c->to_user.v + c->from_user.v + c->in_kernel.v > 0)
 			zc_sb_printf(b, "<td class=\"n\">%.2f / %.2f</td>", c->to_user.v / GIB_BYTES,

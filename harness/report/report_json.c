@@ -51,6 +51,49 @@ void zc_fmt_si(double v, char *buf, size_t len)
 		snprintf(buf, len, a < 10 ? "%.2f%s" : a < 100 ? "%.1f%s" : "%.0f%s", v, suffix[i]);
 }
 
+const struct zc_cell_style zc_cell_html = {"<td class=\"n\">", "</td>", "<td class=\"n na\">&ndash;</td>",
+					   "<br><span class=\"small\">max ", "</span>"};
+const struct zc_cell_style zc_cell_md = {" ", " |", " – |", " / ", ""};
+
+void zc_sb_cell(struct zc_sbuf *b, const struct zc_cell_style *s, struct zc_val v, const char *fmt, double scale)
+{
+	if (!v.ok) {
+		zc_sb_puts(b, s->none);
+		return;
+	}
+	char t[64];
+	snprintf(t, sizeof t, fmt, v.v * scale);
+	zc_sb_printf(b, "%s%s%s", s->open, t, s->close);
+}
+
+void zc_sb_cell_si(struct zc_sbuf *b, const struct zc_cell_style *s, struct zc_val v)
+{
+	if (!v.ok) {
+		zc_sb_puts(b, s->none);
+		return;
+	}
+	char t[32];
+	zc_fmt_si(v.v, t, sizeof t);
+	zc_sb_printf(b, "%s%s%s", s->open, t, s->close);
+}
+
+void zc_sb_cell_pair(struct zc_sbuf *b, const struct zc_cell_style *s, struct zc_val med, struct zc_val max,
+		     void (*fmt)(double v, char *buf, size_t len))
+{
+	if (!med.ok) {
+		zc_sb_puts(b, s->none);
+		return;
+	}
+	char m[32], x[32];
+	fmt(med.v, m, sizeof m);
+	zc_sb_printf(b, "%s%s", s->open, m);
+	if (max.ok) {
+		fmt(max.v, x, sizeof x);
+		zc_sb_printf(b, "%s%s%s", s->also_open, x, s->also_close);
+	}
+	zc_sb_puts(b, s->close);
+}
+
 void zc_fmt_bytes_short(double v, char *buf, size_t len)
 {
 	static const char *const suffix[] = {"", "K", "M", "G", "T"};

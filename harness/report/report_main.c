@@ -8,6 +8,7 @@
 #include "report_figures.h"
 #include "report_model.h"
 #include "report_pages.h"
+#include "../safe_file.h"
 
 #ifndef ZC_PLOTS_DIR
 #define ZC_PLOTS_DIR "plots"
@@ -58,6 +59,13 @@ int zc_report_run(const struct zc_report_opts *o, char *err, size_t err_len)
 	if (e) {
 		snprintf(err, err_len, "cannot create %s: %s", o->out_dir, strerror(e));
 		goto out;
+	}
+	/* Temps a report killed mid-write left in the folders it writes. */
+	static const char *const subdirs[] = {"", "/data", "/plots"};
+	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++) {
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s%s", o->out_dir, subdirs[i]);
+		zc_out_sweep(dir);
 	}
 	if (zc_report_compare(&r, err, err_len) != 0 || zc_report_figures(&r, o->out_dir, err, err_len) != 0)
 		goto out;

@@ -11,30 +11,6 @@
 #include "report_shutdown.h"
 #include "report_verdicts.h"
 
-static void md_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
-	__attribute__((format(printf, 3, 0)));
-static void md_num(struct zc_sbuf *b, struct zc_val v, const char *fmt, double scale)
-{
-	if (!v.ok) {
-		zc_sb_puts(b, " – |");
-		return;
-	}
-	char t[64];
-	snprintf(t, sizeof t, fmt, v.v * scale);
-	zc_sb_printf(b, " %s |", t);
-}
-
-static void md_si(struct zc_sbuf *b, struct zc_val v)
-{
-	char t[32];
-	if (!v.ok) {
-		zc_sb_puts(b, " – |");
-		return;
-	}
-	zc_fmt_si(v.v, t, sizeof t);
-	zc_sb_printf(b, " %s |", t);
-}
-
 int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size_t err_len)
 {
 	struct zc_sbuf b;
@@ -130,13 +106,13 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 				zc_sb_puts(&b, "\n");
 				continue;
 			}
-			md_num(&b, c->tput, "%.2f", 1e-9);
+			zc_sb_cell(&b, &zc_cell_md, c->tput, "%.2f", 1e-9);
 			if (c->tput_lo.ok && c->tput_hi.ok)
 				zc_sb_printf(&b, " %.2f–%.2f (%.0f%%) |", c->tput_lo.v / 1e9, c->tput_hi.v / 1e9,
 					     c->ci_level.ok ? c->ci_level.v * 100 : 0);
 			else
 				zc_sb_puts(&b, " – |");
-			md_num(&b, zc_cell_memcpy_fraction(r, c), "%.0f%%", 100);
+			zc_sb_cell(&b, &zc_cell_md, zc_cell_memcpy_fraction(r, c), "%.0f%%", 100);
 			if (c->task_clock.ok && c->task_clock.v > 0)
 				zc_sb_printf(&b, " %.1f |", c->task_clock.v / 1e6);
 			else if (c->cpu_user.ok && c->cpu_sys.ok)
@@ -144,10 +120,10 @@ int zc_report_md(const struct zc_report *r, const char *out_dir, char *err, size
 					     c->cpu_sys.v / 1e6);
 			else
 				zc_sb_puts(&b, " – |");
-			md_si(&b, c->syscalls);
-			md_num(&b, zc_cell_syscall_share(r, c), "%.1f%%", 100);
+			zc_sb_cell_si(&b, &zc_cell_md, c->syscalls);
+			zc_sb_cell(&b, &zc_cell_md, zc_cell_syscall_share(r, c), "%.1f%%", 100);
 			if (hf)
-				md_num(&b, zc_cell_hf_bps(c), "%.2f", 1e-9);
+				zc_sb_cell(&b, &zc_cell_md, zc_cell_hf_bps(c), "%.2f", 1e-9);
 			zc_sb_puts(&b, "\n");
 		}
 		free(order);

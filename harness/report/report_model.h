@@ -163,6 +163,21 @@ bool zc_verdicts_in_workload(const struct zc_report *r, size_t w);
 void zc_text_clean(const char *s, char *buf, size_t len);
 void zc_fmt_si(double v, char *buf, size_t len);	  /* 65600 -> "65.6k" */
 void zc_fmt_bytes_short(double v, char *buf, size_t len); /* 32768 -> "32K" */
+/* How a page writes a figure's table cell: open, the figure, close; none is
+ * the whole cell of a figure not measured; also_open and also_close go
+ * around a second figure (a maximum) after the first. */
+struct zc_cell_style {
+	const char *open, *close, *none, *also_open, *also_close;
+};
+extern const struct zc_cell_style zc_cell_html, zc_cell_md;
+/* A cell of v.v * scale printed with fmt (one double conversion). */
+void zc_sb_cell(struct zc_sbuf *b, const struct zc_cell_style *s, struct zc_val v, const char *fmt, double scale)
+	__attribute__((format(printf, 4, 0)));
+/* A cell of v with an SI prefix (zc_fmt_si). */
+void zc_sb_cell_si(struct zc_sbuf *b, const struct zc_cell_style *s, struct zc_val v);
+/* A cell of med, and max after it when measured, each written by fmt. */
+void zc_sb_cell_pair(struct zc_sbuf *b, const struct zc_cell_style *s, struct zc_val med, struct zc_val max,
+		     void (*fmt)(double v, char *buf, size_t len));
 /* Per-cell derived figures: fraction of the memcpy ceiling, and the share of
  * CPU time that syscalls_per_gib x the calibrated round trip explains. */
 struct zc_val zc_cell_memcpy_fraction(const struct zc_report *r, const struct zc_rcell *c);

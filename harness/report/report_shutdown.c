@@ -411,60 +411,57 @@ static void settings_text(const struct zc_rfile *f, char *buf, size_t len)
 			 kill, o->kill_after_set ? "" : ", the default");
 }
 
-static void html_ms(struct zc_sbuf *b, struct zc_val med, struct zc_val max)
+/* How a page writes the settings list and the run column: HTML or
+ * Markdown. */
+struct markup {
+	void (*text)(struct zc_sbuf *b, const char *s); /* escaped */
+	const char *item, *item_end, *bold, *bold_end;
+	const char *run, *run_sep, *run_end; /* around the file's label and variant */
+};
+static const struct markup html = {
+	zc_sb_html, "<li>", "</li>\n", "<b>", "</b>", "<td>", "<br><span class=\"small\">", "</span></td>"};
+static const struct markup md = {zc_sb_md, "- ", "\n", "**", "**", " ", ", ", " |"};
+
+/* A row's run column: which file, which variant. */
+static void run_cell(struct zc_sbuf *b, const struct zc_rfile *f, const struct markup *m)
 {
-	char m[32], x[32];
-	if (!med.ok) {
-		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
-		return;
-	}
-	fmt_ms(med.v, m, sizeof m);
-	zc_sb_printf(b, "<td class=\"n\">%s", m);
-	if (max.ok) {
-		fmt_ms(max.v, x, sizeof x);
-		zc_sb_printf(b, "<br><span class=\"small\">max %s</span>", x);
-	}
-	zc_sb_puts(b, "</td>");
+	char v[96];
+	variant(f, v, sizeof v);
+	zc_sb_puts(b, m->run);
+	m->text(b, f->label);
+	zc_sb_puts(b, m->run_sep);
+	m->text(b, v);
+	zc_sb_puts(b, m->run_end);
 }
 
-static void html_bytes(struct zc_sbuf *b, struct zc_val med, struct zc_val max)
+/* The settings, once per file with shutdown cells in workload w. */
+static void settings_items(struct zc_sbuf *b, const struct zc_report *r, size_t w, bool several, const struct markup *m)
 {
-	char m[32], x[32];
-	if (!med.ok) {
-		zc_sb_puts(b, "<td class=\"n na\">&ndash;</td>");
-		return;
+	for (size_t f = 0; f < r->nfiles; f++) {
+		if (!file_in_workload(r, w, f))
+			continue;
+		char text[512], v[96];
+		settings_text(&r->files[f], text, sizeof text);
+		zc_sb_puts(b, m->item);
+		if (several) {
+			variant(&r->files[f], v, sizeof v);
+			zc_sb_puts(b, m->bold);
+			m->text(b, r->files[f].label);
+			zc_sb_puts(b, ", ");
+			m->text(b, v);
+			zc_sb_puts(b, m->bold_end);
+			zc_sb_puts(b, ": ");
+		}
+		m->text(b, text);
+		zc_sb_puts(b, m->item_end);
 	}
-	fmt_bytes(med.v, m, sizeof m);
-	zc_sb_printf(b, "<td class=\"n\">%s", m);
-	if (max.ok) {
-		fmt_bytes(max.v, x, sizeof x);
-		zc_sb_printf(b, "<br><span class=\"small\">max %s</span>", x);
-	}
-	zc_sb_puts(b, "</td>");
 }
 
 void zc_shutdown_html(struct zc_sbuf *b, const struct zc_report *r, size_t w)
 {
 	bool several = several_files(r, w);
 	zc_sb_printf(b, "<h3 id=\"shutdown-w%zu\">Shutdown</h3>\n<ul class=\"settings\">\n", w + 1);
-	/* The settings, once per file. */
-	for (size_t f = 0; f < r->nfiles; f++) {
-		if (!file_in_workload(r, w, f))
-			continue;
-		char text[512], v[96];
-		settings_text(&r->files[f], text, sizeof text);
-		zc_sb_puts(b, "<li>");
-		if (several) {
-			variant(&r->files[f], v, sizeof v);
-			zc_sb_puts(b, "<b>");
-			zc_sb_html(b, r->files[f].label);
-			zc_sb_puts(b, ", ");
-			zc_sb_html(b, v);
-			zc_sb_puts(b, "</b>: ");
-		}
-		zc_sb_html(b, text);
-		zc_sb_puts(b, "</li>\n");
-	}
+	settings_items(b, r, w, several, &html);
 	zc_sb_puts(b, "</ul>\n<p class=\"small\">The throughput above covers only the copy before the stop. "
 		      "<a href=\"#reading-shutdown\">How to read the shutdown benchmark</a>.</p>\n");
 	zc_sb_puts(b, "<div class=\"wrap\"><table class=\"summary shutdown\">\n<tr>");
@@ -480,15 +477,8 @@ void zc_shutdown_html(struct zc_sbuf *b, const struct zc_report *r, size_t w)
 		if (c->workload != w || !c->sd)
 			continue;
 		zc_sb_puts(b, "<tr>");
-		if (several) {
-			char v[96];
-			variant(&r->files[c->file], v, sizeof v);
-			zc_sb_puts(b, "<td>");
-			zc_sb_html(b, r->files[c->file].label);
-			zc_sb_puts(b, "<br><span class=\"small\">");
-			zc_sb_html(b, v);
-			zc_sb_puts(b, "</span></td>");
-		}
+		if (several)
+			run_cell(b, &r->files[c->file], &html);
 		zc_sb_puts(b, "<td><b>");
 		zc_sb_html(b, c->label);
 		zc_sb_puts(b, "</b>");
@@ -518,46 +508,14 @@ void zc_shutdown_html(struct zc_sbuf *b, const struct zc_report *r, size_t w)
 				     c->sd_runs.ok ? c->sd_runs.v : 0);
 		else
 			zc_sb_puts(b, "<td class=\"n\">0</td>");
-		html_ms(b, c->sd_stop, c->sd_stop_max);
-		html_ms(b, c->sd_exit, c->sd_exit_max);
-		html_bytes(b, c->sd_inflight, c->sd_inflight_max);
-		html_bytes(b, c->sd_drained, c->sd_drained_max);
-		html_bytes(b, c->sd_stranded, c->sd_stranded_max);
+		zc_sb_cell_pair(b, &zc_cell_html, c->sd_stop, c->sd_stop_max, fmt_ms);
+		zc_sb_cell_pair(b, &zc_cell_html, c->sd_exit, c->sd_exit_max, fmt_ms);
+		zc_sb_cell_pair(b, &zc_cell_html, c->sd_inflight, c->sd_inflight_max, fmt_bytes);
+		zc_sb_cell_pair(b, &zc_cell_html, c->sd_drained, c->sd_drained_max, fmt_bytes);
+		zc_sb_cell_pair(b, &zc_cell_html, c->sd_stranded, c->sd_stranded_max, fmt_bytes);
 		zc_sb_puts(b, "</tr>\n");
 	}
 	zc_sb_puts(b, "</table></div>\n");
-}
-
-static void md_ms(struct zc_sbuf *b, struct zc_val med, struct zc_val max)
-{
-	char m[32], x[32];
-	if (!med.ok) {
-		zc_sb_puts(b, " – |");
-		return;
-	}
-	fmt_ms(med.v, m, sizeof m);
-	if (max.ok) {
-		fmt_ms(max.v, x, sizeof x);
-		zc_sb_printf(b, " %s / %s |", m, x);
-	} else {
-		zc_sb_printf(b, " %s |", m);
-	}
-}
-
-static void md_bytes(struct zc_sbuf *b, struct zc_val med, struct zc_val max)
-{
-	char m[32], x[32];
-	if (!med.ok) {
-		zc_sb_puts(b, " – |");
-		return;
-	}
-	fmt_bytes(med.v, m, sizeof m);
-	if (max.ok) {
-		fmt_bytes(max.v, x, sizeof x);
-		zc_sb_printf(b, " %s / %s |", m, x);
-	} else {
-		zc_sb_printf(b, " %s |", m);
-	}
 }
 
 void zc_shutdown_md(struct zc_sbuf *b, const struct zc_report *r, size_t w)
@@ -566,23 +524,7 @@ void zc_shutdown_md(struct zc_sbuf *b, const struct zc_report *r, size_t w)
 	zc_sb_puts(b, "\n### Shutdown: ");
 	zc_sb_md(b, r->workloads[w]);
 	zc_sb_puts(b, "\n\n");
-	for (size_t f = 0; f < r->nfiles; f++) {
-		if (!file_in_workload(r, w, f))
-			continue;
-		char text[512], v[96];
-		settings_text(&r->files[f], text, sizeof text);
-		zc_sb_puts(b, "- ");
-		if (several) {
-			variant(&r->files[f], v, sizeof v);
-			zc_sb_puts(b, "**");
-			zc_sb_md(b, r->files[f].label);
-			zc_sb_puts(b, ", ");
-			zc_sb_md(b, v);
-			zc_sb_puts(b, "**: ");
-		}
-		zc_sb_md(b, text);
-		zc_sb_puts(b, "\n");
-	}
+	settings_items(b, r, w, several, &md);
 	zc_sb_puts(b, "\n|");
 	if (several)
 		zc_sb_puts(b, " run |");
@@ -598,15 +540,8 @@ void zc_shutdown_md(struct zc_sbuf *b, const struct zc_report *r, size_t w)
 		if (c->workload != w || !c->sd)
 			continue;
 		zc_sb_puts(b, "|");
-		if (several) {
-			char v[96];
-			variant(&r->files[c->file], v, sizeof v);
-			zc_sb_puts(b, " ");
-			zc_sb_md(b, r->files[c->file].label);
-			zc_sb_puts(b, ", ");
-			zc_sb_md(b, v);
-			zc_sb_puts(b, " |");
-		}
+		if (several)
+			run_cell(b, &r->files[c->file], &md);
 		zc_sb_puts(b, " ");
 		zc_sb_md(b, c->label);
 		if (strcmp(c->status, "ok") != 0) {
@@ -625,11 +560,11 @@ void zc_shutdown_md(struct zc_sbuf *b, const struct zc_report *r, size_t w)
 			zc_sb_printf(b, " **%.0f of %.0f** |", c->sd_killed.v, c->sd_runs.ok ? c->sd_runs.v : 0);
 		else
 			zc_sb_puts(b, " 0 |");
-		md_ms(b, c->sd_stop, c->sd_stop_max);
-		md_ms(b, c->sd_exit, c->sd_exit_max);
-		md_bytes(b, c->sd_inflight, c->sd_inflight_max);
-		md_bytes(b, c->sd_drained, c->sd_drained_max);
-		md_bytes(b, c->sd_stranded, c->sd_stranded_max);
+		zc_sb_cell_pair(b, &zc_cell_md, c->sd_stop, c->sd_stop_max, fmt_ms);
+		zc_sb_cell_pair(b, &zc_cell_md, c->sd_exit, c->sd_exit_max, fmt_ms);
+		zc_sb_cell_pair(b, &zc_cell_md, c->sd_inflight, c->sd_inflight_max, fmt_bytes);
+		zc_sb_cell_pair(b, &zc_cell_md, c->sd_drained, c->sd_drained_max, fmt_bytes);
+		zc_sb_cell_pair(b, &zc_cell_md, c->sd_stranded, c->sd_stranded_max, fmt_bytes);
 		zc_sb_puts(b, "\n");
 	}
 }
