@@ -21,6 +21,7 @@ struct zc_env {
 	unsigned long run_timeout_ms; /* a subject still busy after this is killed */
 	struct zc_faults faults;      /* test-only fault hooks (workloads/faults.h); all 0 normally */
 	struct zc_remote *remote;     /* --peer: the session with the remote peer; NULL: local peers */
+	const struct zc_netns *net;   /* --netns, --sink blackhole: the path of socket workloads; NULL: loopback */
 };
 
 struct zc_cell_params {
@@ -51,6 +52,11 @@ struct zc_cell_params {
 	bool remote; /* --peer: the TCP streams' far ends are on the remote peer */
 	/* --ktls: kernel TLS (TLS_TX) on the subject's TCP sinks. */
 	bool ktls;
+	uint64_t udp_rcvbuf; /* --udp-rcvbuf: UDP sinks' receive buffer */
+	bool udp_gro;	     /* --udp-gro: the receiver aggregates datagrams (UDP_GRO) */
+	/* Socket workloads: the path (--netns, --sink blackhole) and the veth MTU. */
+	enum zc_net_path net_path;
+	unsigned mtu;
 };
 
 /* What the subject measured over its window, sent back as it is. */
@@ -101,7 +107,15 @@ struct zc_run {
 	bool have_wire;
 	uint64_t wire_bytes;
 	bool ktls_zerocopy_ro; /* --ktls: the kernel accepted TLS_TX_ZEROCOPY_RO */
-	json_t *counters;      /* from the probes, or NULL */
+	/* UDP sinks: datagrams and bytes the subject handed to the kernel and
+	 * those the peer received (none counted into the blackhole), and the
+	 * receive buffer the kernel granted. */
+	bool udp, udp_blackhole;
+	uint64_t udp_sent_datagrams, udp_sent_bytes, udp_recv_datagrams, udp_recv_bytes;
+	int udp_rcvbuf;
+	bool have_udp_drops;
+	uint64_t udp_socket_drops;
+	json_t *counters; /* from the probes, or NULL */
 	/* The shutdown benchmark (--shutdown-after). */
 	bool shutdown, finished_before_signal, killed;
 	uint64_t signal_to_exit_ns; /* signal to the subject reaped (the harness's clock) */
@@ -124,6 +138,16 @@ struct zc_cell {
 	size_t nruns, cap;
 	bool verified_once;
 };
+
+/* The workload as rows name it: its name, and off loopback the path
+ * ("mem-udp over veth, MTU 1500", "mem-udp into the blackhole"), so runs
+ * over different paths are never one row. */
+void zc_workload_label(const struct zc_cell_params *p, char *buf, size_t len);
+
+/* Zero-copy sends of the cell's measured runs by their completions (the
+ * strategy's "zc_copied" of its "completions" or "notifications"). Returns
+ * false when the strategy reports none. */
+bool zc_cell_zc_sends(const struct zc_cell *c, uint64_t *completed, uint64_t *copied);
 
 /* The reason a strategy cannot run a workload, or NULL when it can. */
 const char *zc_cell_unsupported(const struct zc_strategy *s, const struct zc_workload *w);

@@ -138,6 +138,8 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 				 !((w->source | w->sink) & (ZC_EP_UNIX | ZC_EP_PIPE));
 		if (o->remote && !networked && strcmp(o->workloads, "all") == 0)
 			continue;
+		if (o->quick && w->full_profile_only && strcmp(o->workloads, "all") == 0)
+			continue;
 		if (o->remote && !networked)
 			zc_usage_error("--peer: workload '%s' has no TCP stream to send to another host", w->name);
 		enum zc_drain drain;
@@ -157,6 +159,14 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 		if (o->stall_after != UINT64_MAX && w->sink == ZC_EP_MEM)
 			zc_usage_error("--stall-peer needs a peer that drains; workload '%s' consumes in memory",
 				       w->name);
+		bool net_path = w->source & (ZC_EP_TCP | ZC_EP_UDP) || w->sink & (ZC_EP_TCP | ZC_EP_UDP);
+		if (o->net_path == ZC_NET_BLACKHOLE && w->sink != ZC_EP_UDP) {
+			if (nw == 1)
+				zc_usage_error(
+					"--sink blackhole takes UDP workloads (mem-udp, file-udp); '%s' is not one",
+					w->name);
+			continue; /* lists and "all": the UDP workloads */
+		}
 		if (stream_source && o->transfers > 1)
 			zc_usage_error("--transfers %" PRIu64 " does not work for workload '%s': a stream source ends "
 				       "once (valid for file and memory sources)",
@@ -212,6 +222,10 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 							.victim_every = o->victim_every,
 							.remote = o->remote,
 							.ktls = ktls,
+							.udp_rcvbuf = o->udp_rcvbuf,
+							.udp_gro = !o->udp_no_gro,
+							.net_path = net_path ? o->net_path : ZC_NET_LOOPBACK,
+							.mtu = net_path && o->net_path == ZC_NET_VETH ? o->mtu : 0,
 						};
 						cell->chunk = chunks[ci] ? chunks[ci] : s->default_chunk;
 						const char *tls = tls_unsupported(inspect, ktls, o->remote, s, w);

@@ -33,9 +33,14 @@ struct zc_cell_opts {
 	uint64_t stall_after;  /* UINT64_MAX: the peer never stalls */
 	uint64_t victim_bytes; /* 0: no cache-pollution probe */
 	uint64_t victim_every; /* bytes delivered between walks; 0: the chunk */
-	const char *cache_dir; /* pattern files */
-	const char *dest_dir;  /* destination files; NULL: the cache directory */
-	bool remote;	       /* --peer: TCP workloads only, their streams to the remote peer */
+	uint64_t udp_rcvbuf;   /* --udp-rcvbuf */
+	bool udp_no_gro;
+	bool quick; /* all's quick profile: "all" leaves out full_profile_only workloads */ /* --udp-gro off */
+	enum zc_net_path net_path; /* --netns: veth; --sink blackhole */
+	unsigned mtu;		   /* --mtu (veth) */
+	const char *cache_dir;	   /* pattern files */
+	const char *dest_dir;	   /* destination files; NULL: the cache directory */
+	bool remote;		   /* --peer: TCP workloads only, their streams to the remote peer */
 };
 
 /* --price-of-control: the article's trade on one workload, as five cells

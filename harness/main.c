@@ -80,11 +80,8 @@ static void endpoints(unsigned bits, char *buf, size_t len)
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} names[] = {{ZC_EP_FILE, "file"},
-		     {ZC_EP_TCP, "tcp"},
-		     {ZC_EP_UNIX, "unix"},
-		     {ZC_EP_PIPE, "pipe"},
-		     {ZC_EP_MEM, "mem"}};
+	} names[] = {{ZC_EP_FILE, "file"}, {ZC_EP_TCP, "tcp"}, {ZC_EP_UNIX, "unix"},
+		     {ZC_EP_PIPE, "pipe"}, {ZC_EP_MEM, "mem"}, {ZC_EP_UDP, "udp"}};
 	buf[0] = 0;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (bits & names[i].bit)
@@ -241,6 +238,13 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 	}
 	struct zc_env env;
 	env_init(&env, o);
+	/* --netns, --sink blackhole: the namespaces and devices, once for the
+	 * invocation; gone with its last socket, or with the process. */
+	struct zc_netns net;
+	char nerr[512];
+	if (zc_netns_setup(&net, o->cells.net_path, o->cells.mtu, nerr, sizeof nerr) != 0)
+		zc_usage_error("--%s: %s", o->cells.net_path == ZC_NET_VETH ? "netns" : "sink blackhole", nerr);
+	env.net = &net;
 	live_cells = cells;
 	live_ncells = ncells;
 	struct zc_plan plan = o->plan;
@@ -329,6 +333,7 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 	for (size_t i = 0; i < ncells; i++)
 		zc_cell_free(&cells[i]);
 	zc_probes_close(env.probes);
+	zc_netns_teardown(&net);
 	if (mrc != 0)
 		fprintf(stderr, "zcbench: interrupted; results so far are marked \"interrupted\": true\n");
 	return rc;
@@ -388,6 +393,11 @@ enum {
 	OPT_BASELINE,
 	OPT_PEER,
 	OPT_TOKEN,
+	OPT_NETNS,
+	OPT_MTU,
+	OPT_SINK,
+	OPT_UDP_RCVBUF,
+	OPT_UDP_GRO,
 };
 
 /* Repetitions, --time and --baseline; checked together by check_plan. */
@@ -568,8 +578,50 @@ static int common_option(int opt, const char *arg, struct run_opts *o)
 		if (c->victim_every < 1)
 			zc_usage_error("--victim-every '%s' must be more than 0", arg);
 		return 1;
+	case OPT_NETNS:
+		if (c->net_path == ZC_NET_BLACKHOLE)
+			zc_usage_error("--netns and --sink blackhole exclude each other");
+		c->net_path = ZC_NET_VETH;
+		return 1;
+	case OPT_MTU:
+		/* From one datagram of ZC_UDP_DATAGRAM bytes unfragmented up to
+		 * veth's largest. */
+		c->mtu = (unsigned)zc_count_arg("--mtu", arg, 1500, 65535);
+		return 1;
+	case OPT_SINK: {
+		static const char *const sinks[] = {"peer", "blackhole"};
+		if (zc_choice_arg("--sink", arg, sinks, 2) == 1) {
+			if (c->net_path == ZC_NET_VETH)
+				zc_usage_error("--netns and --sink blackhole exclude each other");
+			c->net_path = ZC_NET_BLACKHOLE;
+		}
+		return 1;
+	}
+	case OPT_UDP_GRO: {
+		static const char *const onoff[] = {"on", "off"};
+		c->udp_no_gro = zc_choice_arg("--udp-gro", arg, onoff, 2) == 1;
+		return 1;
+	}
+	case OPT_UDP_RCVBUF:
+		c->udp_rcvbuf = zc_size_arg("--udp-rcvbuf", arg);
+		if (c->udp_rcvbuf > (1ull << 30))
+			zc_usage_error("--udp-rcvbuf '%s' must be at most 1G", arg);
+		return 1;
 	}
 	return 0;
+}
+
+/* After parsing: --mtu belongs to --netns. */
+static void check_net(struct run_opts *o)
+{
+	struct zc_cell_opts *c = &o->cells;
+	if (c->mtu && c->net_path != ZC_NET_VETH)
+		zc_usage_error("--mtu needs --netns (it sets the veth pair's MTU)");
+	if (o->peer && c->net_path != ZC_NET_LOOPBACK)
+		zc_usage_error("--peer and --%s exclude each other (a remote peer is on its own host)",
+			       c->net_path == ZC_NET_VETH ? "netns" : "sink blackhole");
+	if (!c->mtu)
+		c->mtu = 1500;
 }
 
 static void defaults(struct run_opts *o)
@@ -588,6 +640,7 @@ static void defaults(struct run_opts *o)
 				.checkpoint_ns = 100000000,
 				.kill_after_ns = 2000000000,
 				.stall_after = UINT64_MAX,
+				.udp_rcvbuf = 32ull << 20,
 				.cache_dir = getenv("ZCBENCH_CACHE_DIR"), /* NULL: zc_cache_dir_default */
 			},
 		.plan = {.min_runs = 5, .max_runs = 0 /* check_plan: the command's default, at least min */},
@@ -755,6 +808,15 @@ static void release_dirs(const struct run_opts *o, struct held_dirs *h)
 	"                     for every strategy of a workload; every pass is verified\n"                              \
 	"  --baseline S       the strategy ratios are against (default readwrite where it\n"                           \
 	"                     runs, else the first strategy that sees the data)\n"                                     \
+	"  --netns            socket workloads cross a veth pair between two network\n"                                \
+	"                     namespaces zcbench creates (subject 10.77.0.1, peer\n"                                   \
+	"                     10.77.0.2) and removes; needs root\n"                                                    \
+	"  --mtu N            the veth pair's MTU (default 1500; 1500 to 65535)\n"                                     \
+	"  --sink S           UDP workloads: peer (default) or blackhole (an ifb device in\n"                          \
+	"                     a namespace of zcbench's that drops every datagram: where\n"                             \
+	"                     zero-copy sends complete uncopied); needs root\n"                                        \
+	"  --udp-rcvbuf N     UDP sinks' receive buffer (default 32M; 0: the kernel's)\n"                              \
+	"  --udp-gro G        UDP sinks: the receiver's UDP_GRO, on (default) or off\n"                                \
 	"  --no-probes        do not load probes\n"                                                                    \
 	"  --no-pin           do not pin subject and peer to separate CPUs\n"                                          \
 	"  --peer HOST:PORT   TCP workloads only, their far ends served by `zcbench peer`\n"                           \
@@ -808,6 +870,11 @@ static const struct option matrix_longopts[] = {
 	{"baseline", required_argument, 0, OPT_BASELINE},
 	{"peer", required_argument, 0, OPT_PEER},
 	{"token", required_argument, 0, OPT_TOKEN},
+	{"netns", no_argument, 0, OPT_NETNS},
+	{"mtu", required_argument, 0, OPT_MTU},
+	{"sink", required_argument, 0, OPT_SINK},
+	{"udp-rcvbuf", required_argument, 0, OPT_UDP_RCVBUF},
+	{"udp-gro", required_argument, 0, OPT_UDP_GRO},
 };
 #define MATRIX_NOPTS (sizeof matrix_longopts / sizeof matrix_longopts[0])
 
@@ -886,6 +953,7 @@ static int cmd_run(int argc, char **argv)
 	if (optind < argc)
 		zc_usage_error("run: unexpected argument '%s' (see zcbench run --help)", argv[optind]);
 	check_plan(&o, 0);
+	check_net(&o);
 	char names[1024];
 	if (o.cells.price_of_control && o.cells.strategies)
 		zc_usage_error("--price-of-control picks its own strategies: drop --strategy");
@@ -929,9 +997,10 @@ static const char all_help[] =
 	"  --warmup N         unmeasured warm-up rounds before them (0 to 10000; default 1)\n"
 	"  --profile P        quick (default): 256M per run, every strategy at chunk 1M,\n"
 	"                     1 warm-up, 6 to 15 rounds until every verdict is decided,\n"
-	"                     --max-time 140s (meant to keep all under 3 minutes);\n"
-	"                     full: 512M per run, 10 to 20 rounds, --max-time 5400s, and\n"
-	"                     sweeps of --chunk 4K,128K,1M and --streams 1,4\n"
+	"                     --max-time 140s (meant to keep all under 3 minutes), no\n"
+	"                     UDP workloads; full: 512M per run, 10 to 20 rounds,\n"
+	"                     --max-time 5400s, the UDP workloads, and sweeps of\n"
+	"                     --chunk 4K,128K,1M and --streams 1,4\n"
 	"  --out-dir DIR      where the result file goes (default results)\n"
 	"Matrix options override the profile (default --strategy all --workload all):\n" MATRIX_HELP;
 
@@ -983,6 +1052,10 @@ static int cmd_all(int argc, char **argv)
 	if (optind < argc)
 		zc_usage_error("all: unexpected argument '%s' (see zcbench all --help)", argv[optind]);
 	check_plan(&o, profile == 0 ? 15 : 20);
+	check_net(&o);
+	/* The quick profile leaves out the UDP workloads (seconds per run,
+	 * one datagram per sendto): full has them, or --workload names them. */
+	o.cells.quick = profile == 0;
 	check_dir("--out-dir", out_dir);
 	char rel[128], stamp[32], path[4096], err[4400], report_dir[4200];
 	zc_kernel_release(rel, sizeof rel);

@@ -77,6 +77,21 @@ static json_t *run_json(const struct zc_run *r, size_t index, int outlier, const
 	/* A TLS stream: bytes is payload; the wire carried the records. */
 	if (r->have_wire)
 		json_object_set_new(j, "wire_bytes", json_integer((json_int_t)r->wire_bytes));
+	if (r->udp) {
+		/* Loss, never hidden: what was sent against what arrived. Into
+		 * the blackhole nothing is received, by design: null. */
+		bool rx = !r->udp_blackhole;
+		json_t *u = json_pack("{s:I,s:I}", "sent_datagrams", (json_int_t)r->udp_sent_datagrams, "sent_bytes",
+				      (json_int_t)r->udp_sent_bytes);
+		json_object_set_new(u, "received_datagrams", int_or_null(rx, r->udp_recv_datagrams));
+		json_object_set_new(u, "received_bytes", int_or_null(rx, r->udp_recv_bytes));
+		json_object_set_new(u, "lost_datagrams",
+				    int_or_null(rx, r->udp_sent_datagrams - r->udp_recv_datagrams));
+		json_object_set_new(u, "lost_bytes", int_or_null(rx, r->udp_sent_bytes - r->udp_recv_bytes));
+		json_object_set_new(u, "rcvbuf_bytes", int_or_null(rx, (uint64_t)r->udp_rcvbuf));
+		json_object_set_new(u, "socket_drops", int_or_null(rx && r->have_udp_drops, r->udp_socket_drops));
+		json_object_set_new(j, "udp", u);
+	}
 	json_object_set_new(j, "source_cached_bytes",
 			    r->source_cached_bytes >= 0 ? json_integer(r->source_cached_bytes) : json_null());
 	if (stat_names) {
@@ -131,6 +146,16 @@ json_t *zc_cell_params_json(const struct zc_cell *c)
 	 * files, and compare never pairs a remote cell with a loopback one. */
 	if (p->remote)
 		json_object_set_new(j, "network", json_string("remote"));
+	/* Off loopback on this host: the path (--netns, --sink blackhole) and
+	 * the veth MTU; absent on loopback, as above. */
+	if (p->net_path != ZC_NET_LOOPBACK) {
+		json_object_set_new(j, "network", json_string(zc_net_path_names[p->net_path]));
+		json_object_set_new(j, "mtu", p->mtu ? json_integer(p->mtu) : json_null());
+	}
+	if (p->workload->sink == ZC_EP_UDP)
+		json_object_set_new(j, "udp",
+				    json_pack("{s:I,s:I,s:b}", "datagram_bytes", (json_int_t)ZC_UDP_DATAGRAM,
+					      "rcvbuf_asked_bytes", (json_int_t)p->udp_rcvbuf, "gro", p->udp_gro));
 	static const char *const inspect_names[] = {"none", "checksum", "redact", "encrypt"};
 	json_object_set_new(j, "inspect", json_string(inspect_names[p->inspect]));
 	/* Only when on: other cells' params stay equal to older files'. */
@@ -272,14 +297,21 @@ json_t *zc_cell_json(const struct zc_cell *c)
 {
 	json_t *j = json_pack("{s:s,s:s,s:b,s:o}", "strategy", c->p.strategy->name, "workload", c->p.workload->name,
 			      "sees_data", c->p.strategy->sees_data, "params", zc_cell_params_json(c));
+	if (c->p.net_path != ZC_NET_LOOPBACK || c->p.remote) { /* the report's row: never one with loopback's */
+		char label[96];
+		zc_workload_label(&c->p, label, sizeof label);
+		json_object_set_new(j, "workload_label", json_string(label));
+	}
 	json_object_set_new(j, "status", json_string(status_names[c->status]));
-	/* The network the streams crossed: none, loopback, or to a peer on
+	/* The network the streams crossed: none, loopback, a veth pair or the
+	 * blackhole on this host (--netns, --sink blackhole), or to a peer on
 	 * another host (--peer). */
-	bool tcp = c->p.workload->source == ZC_EP_TCP || c->p.workload->sink == ZC_EP_TCP;
+	bool net = (c->p.workload->source | c->p.workload->sink) & (ZC_EP_TCP | ZC_EP_UDP);
 	json_object_set_new(j, "network",
-			    c->p.remote ? json_string("remote")
-			    : tcp	? json_string("loopback")
-					: json_null());
+			    c->p.remote			       ? json_string("remote")
+			    : c->p.net_path != ZC_NET_LOOPBACK ? json_string(zc_net_path_names[c->p.net_path])
+			    : net			       ? json_string("loopback")
+							       : json_null());
 	json_object_set_new(j, "reason", c->status == ZC_OK ? json_null() : json_string(c->reason));
 	json_object_set_new(j, "path", c->path[0] ? json_string(c->path) : json_null());
 	if (c->p.ktls || c->p.inspect == ZC_INSPECT_ENCRYPT)

@@ -32,6 +32,39 @@ const char *zc_cell_unsupported(const struct zc_strategy *s, const struct zc_wor
 	return NULL;
 }
 
+void zc_workload_label(const struct zc_cell_params *p, char *buf, size_t len)
+{
+	if (p->remote)
+		snprintf(buf, len, "%s (remote)", p->workload->name);
+	else if (p->net_path == ZC_NET_VETH)
+		snprintf(buf, len, "%s over veth, MTU %u", p->workload->name, p->mtu);
+	else if (p->net_path == ZC_NET_BLACKHOLE)
+		snprintf(buf, len, "%s into the blackhole", p->workload->name);
+	else
+		snprintf(buf, len, "%s", p->workload->name);
+}
+
+bool zc_cell_zc_sends(const struct zc_cell *c, uint64_t *completed, uint64_t *copied)
+{
+	const char *const *names = c->p.strategy->stat_names;
+	int done = -1, cp = -1;
+	for (int i = 0; names && names[i] && i < ZC_MAX_STATS; i++) {
+		if (strcmp(names[i], "completions") == 0 || strcmp(names[i], "notifications") == 0)
+			done = i;
+		else if (strcmp(names[i], "zc_copied") == 0)
+			cp = i;
+	}
+	if (done < 0 || cp < 0)
+		return false;
+	*completed = *copied = 0;
+	for (size_t i = 0; i < c->nruns; i++)
+		if (!c->runs[i].warmup && c->runs[i].measured) {
+			*completed += c->runs[i].w.stats[done];
+			*copied += c->runs[i].w.stats[cp];
+		}
+	return true;
+}
+
 static void set_reason(struct zc_cell *c, enum zc_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void set_reason(struct zc_cell *c, enum zc_status st, const char *fmt, ...)
@@ -160,6 +193,9 @@ void zc_cell_wl_params(const struct zc_env *env, const struct zc_cell *cell, boo
 		.send_mode = p->send_mode,
 		.remote = p->remote ? env->remote : NULL,
 		.tls = p->ktls || p->inspect == ZC_INSPECT_ENCRYPT,
+		.net = env->net,
+		.udp_rcvbuf = p->udp_rcvbuf,
+		.udp_gro = p->udp_gro,
 	};
 }
 
@@ -217,7 +253,14 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 		set_reason(cell, ZC_FAILED, "strategy moved %" PRIu64 " of %" PRIu64 " bytes%s", m->moved, p->size,
 			   p->workload->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE) ? " (the source ended early)"
 										       : "");
-	} else if (rep->received != expect * p->workload->nsinks) {
+	} else if (p->workload->sink == ZC_EP_UDP && have_msg &&
+		   (rep->received > delivered || rep->udp_datagrams > m->w.stats[0])) {
+		/* Datagrams may be lost, never made up. */
+		set_reason(cell, ZC_FAILED,
+			   "the peer received %" PRIu64 " bytes in %" PRIu64 " datagrams, more than the %" PRIu64
+			   " bytes in %" PRIu64 " datagrams sent",
+			   rep->received, rep->udp_datagrams, delivered, m->w.stats[0]);
+	} else if (p->workload->sink != ZC_EP_UDP && rep->received != expect * p->workload->nsinks) {
 		/* Each sink gets every byte: a workload with two sinks receives twice. */
 		set_reason(cell, ZC_FAILED,
 			   "sinks received %" PRIu64 " bytes, the subject delivered %" PRIu64 " to each of %u",
@@ -255,6 +298,20 @@ static int judge(struct zc_cell *cell, const struct zc_result_msg *m, bool have_
 		run->peer_zc_copied = rep->peer_zc_copied;
 		run->have_wire = p->ktls || p->inspect == ZC_INSPECT_ENCRYPT;
 		run->wire_bytes = rep->wire / p->workload->nsinks; /* per sink, as bytes */
+		if (p->workload->sink == ZC_EP_UDP && have_msg) {
+			/* Loss is counted, never hidden: sent against received. */
+			run->udp = true;
+			run->udp_blackhole = rep->udp_blackhole;
+			run->udp_sent_datagrams = m->w.stats[0];
+			run->udp_sent_bytes = delivered;
+			run->udp_recv_datagrams = rep->udp_datagrams;
+			run->udp_recv_bytes = rep->received;
+			run->udp_rcvbuf = rep->udp_rcvbuf;
+			run->have_udp_drops = rep->have_udp_drops;
+			run->udp_socket_drops = rep->udp_socket_drops;
+			if (rep->udp_blackhole)
+				run->verified = false; /* nothing arrives anywhere to check */
+		}
 		if (have_msg) {
 			run->ktls_zerocopy_ro = m->ktls_zerocopy_ro;
 			run->measured = true;

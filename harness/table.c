@@ -1,5 +1,6 @@
 #include "table.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,15 +85,33 @@ static void row(FILE *out, const struct zc_cell *c, const struct zc_verdict *v)
 	/* A reason on a line of its own, cut to the width. */
 	if (c->status != ZC_OK)
 		fprintf(out, "%4s%.*s\n", "", ZC_TABLE_WIDTH - 4, c->reason);
+	/* UDP: GB/s is what was sent; what did not arrive is said here. */
+	uint64_t sent = 0, lost = 0;
+	size_t udp_runs = 0;
+	for (size_t i = 0; i < c->nruns; i++)
+		if (!c->runs[i].warmup && c->runs[i].udp && !c->runs[i].udp_blackhole) {
+			udp_runs++;
+			sent += c->runs[i].udp_sent_datagrams;
+			lost += c->runs[i].udp_sent_datagrams - c->runs[i].udp_recv_datagrams;
+		}
+	if (udp_runs)
+		fprintf(out, "%4sUDP datagrams lost: %" PRIu64 " of %" PRIu64 " sent (%.2f%%) over %zu run%s\n", "",
+			lost, sent, sent ? 100.0 * (double)lost / (double)sent : 0.0, udp_runs,
+			udp_runs == 1 ? "" : "s");
+	/* Zero-copy sends: whether the kernel really did not copy. */
+	uint64_t zc_done, zc_copied;
+	if (zc_cell_zc_sends(c, &zc_done, &zc_copied) && zc_done)
+		fprintf(out, "%4szero-copy sends: %" PRIu64 " of %" PRIu64 " copied, %" PRIu64 " not copied\n", "",
+			zc_copied, zc_done, zc_done - zc_copied);
 }
 
 static void header(FILE *out, const struct zc_cell *c, const char *baseline)
 {
-	char size[32];
+	char size[32], label[96];
 	zc_format_bytes(c->p.size, size, sizeof size);
-	fprintf(out, "%s%s: %s per run, %u stream%s%s%s\n", c->p.workload->name, c->p.remote ? " (remote)" : "", size,
-		c->p.streams, c->p.streams == 1 ? "" : "s", baseline ? "; ratios against " : "",
-		baseline ? baseline : "");
+	zc_workload_label(&c->p, label, sizeof label);
+	fprintf(out, "%s: %s per run, %u stream%s%s%s\n", label, size, c->p.streams, c->p.streams == 1 ? "" : "s",
+		baseline ? "; ratios against " : "", baseline ? baseline : "");
 	fprintf(out, "%3s %-16s %-5s %7s %7s  %-30s %8s %4s %s\n", "#", "strategy", "data", "chunk", "GB/s",
 		"ratio [CI] verdict", "CPU s/GB", "runs", "status");
 }

@@ -18,7 +18,8 @@ bool zc_same_group(const struct zc_cell_params *a, const struct zc_cell_params *
 	       a->cache_cold == b->cache_cold && a->drain == b->drain && a->checkpoint_ms == b->checkpoint_ms &&
 	       a->deadlines == b->deadlines && a->shutdown_after_ns == b->shutdown_after_ns &&
 	       a->stall_after == b->stall_after && a->kill_after_ns == b->kill_after_ns &&
-	       a->victim_bytes == b->victim_bytes && a->ktls == b->ktls;
+	       a->victim_bytes == b->victim_bytes && a->ktls == b->ktls && a->net_path == b->net_path &&
+	       a->mtu == b->mtu && a->udp_rcvbuf == b->udp_rcvbuf && a->udp_gro == b->udp_gro;
 }
 
 static double run_bps(const struct zc_run *r)
@@ -206,6 +207,11 @@ json_t *zc_verdicts_json(const struct zc_cell *cells, const struct zc_verdicts *
 			!self && v->decided ? json_boolean(v->faster) : json_null(), "rounds", (json_int_t)v->rounds,
 			"rank", (json_int_t)v->rank, "unequal", unequal, "baseline_asked", v->baseline_asked);
 		json_object_set_new(o, "params", zc_cell_params_json(c));
+		if (c->p.net_path != ZC_NET_LOOPBACK || c->p.remote) {
+			char label[96];
+			zc_workload_label(&c->p, label, sizeof label);
+			json_object_set_new(o, "workload_label", json_string(label));
+		}
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -246,9 +252,10 @@ void zc_verdicts_print(FILE *out, const struct zc_cell *cells, const struct zc_v
 			strcpy(chunk, "chunk ");
 			zc_format_bytes(b->chunk, chunk + 6, sizeof chunk - 6);
 		}
-		fprintf(out, "%s%s: %s per run, %s, %u stream%s; same-round ratios, %.0f%% sign-exact CI\n",
-			b->p.workload->name, b->p.remote ? " (remote)" : "", size, chunk, b->p.streams,
-			b->p.streams == 1 ? "" : "s", ZC_VERDICT_LEVEL * 100);
+		char label[96];
+		zc_workload_label(&b->p, label, sizeof label);
+		fprintf(out, "%s: %s per run, %s, %u stream%s; same-round ratios, %.0f%% sign-exact CI\n", label, size,
+			chunk, b->p.streams, b->p.streams == 1 ? "" : "s", ZC_VERDICT_LEVEL * 100);
 		if (!first->baseline_asked)
 			fprintf(out, "  (the baseline asked for does not run here: %s instead)\n", b->p.strategy->name);
 		size_t undecided = 0;

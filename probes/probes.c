@@ -596,12 +596,18 @@ static void ebpf_collect(struct zc_probes *pr, pid_t subject, json_t *c)
 	/* io_uring moves data in requests that no syscall's return value
 	 * reports: any io_uring_enter in the window makes the byte classes
 	 * incomplete, so they are not reported at all rather than reported low. */
-	enum { NR_IO_URING_ENTER = 426 };
+	enum { NR_IO_URING_ENTER = 426, NR_RECVMMSG = 299, NR_SENDMMSG = 307 };
 	if (b->sys_count[NR_IO_URING_ENTER])
 		json_object_set_new(
 			c, "bytes",
 			json_pack("{s:n,s:n,s:n,s:n,s:s}", "to_user", "from_user", "pinned_from_user", "in_kernel",
 				  "reason", "io_uring requests move data outside syscall return values: not counted"));
+	else if (b->sys_count[NR_SENDMMSG] || b->sys_count[NR_RECVMMSG])
+		/* Likewise sendmmsg and recvmmsg: they return a message count. */
+		json_object_set_new(c, "bytes",
+				    json_pack("{s:n,s:n,s:n,s:n,s:s}", "to_user", "from_user", "pinned_from_user",
+					      "in_kernel", "reason",
+					      "sendmmsg and recvmmsg return message counts, not bytes: not counted"));
 	else
 		json_object_set_new(c, "bytes",
 				    json_pack("{s:o,s:o,s:o,s:o}", "to_user", u64_json(b->bytes[ZC_CLASS_TO_USER]),

@@ -8,8 +8,7 @@
  * copied after all (always on loopback), and the path says so. */
 #include <errno.h>
 #include <inttypes.h>
-#include <time.h> /* linux/errqueue.h uses struct timespec */
-#include <linux/errqueue.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 
 #include "io_util.h"
 #include "strategy.h"
+#include "zerocopy_ids.h"
 
 enum { ST_SENDS, ST_COMPLETIONS, ST_COPIED, ST_ENOBUFS };
 static const char *const mzc_stats[] = {"sends", "completions", "zc_copied", "enobufs", NULL};
@@ -42,16 +42,15 @@ struct mzc_state {
 	unsigned cur;		     /* the buffer the next read fills */
 	uint32_t buf_last[MZC_NBUF]; /* the last send id taken from each buffer */
 	bool buf_sent[MZC_NBUF];     /* ...if any */
-	uint32_t next_id;	     /* the id the next successful send gets */
-	uint32_t base;		     /* the lowest id not known to be complete */
-	bool done[MZC_WINDOW];	     /* completed ids in [base, base + MZC_WINDOW) */
-	uint64_t len[MZC_WINDOW];    /* bytes each id in flight sent */
+	struct zc_ids ids;	     /* the sends in flight (at most MZC_WINDOW) */
 	char path[96];
 };
 
 static int mzc_prepare(void *state, const struct zc_copy_params *p, const struct zc_io *io, const char **what)
 {
 	struct mzc_state *s = state;
+	s->ids.st_completions = ST_COMPLETIONS;
+	s->ids.st_copied = ST_COPIED;
 	int one = 1;
 	if (setsockopt(io->dst[0], SOL_SOCKET, SO_ZEROCOPY, &one, sizeof one) != 0) {
 		*what = "setsockopt(SO_ZEROCOPY)";
@@ -74,68 +73,12 @@ static int mzc_prepare(void *state, const struct zc_copy_params *p, const struct
 
 static uint32_t outstanding(const struct mzc_state *s)
 {
-	return s->next_id - s->base;
+	return zc_ids_outstanding(&s->ids);
 }
 
-/* Mark ids [lo, hi] complete and move base past every completed id. Only
- * ids of sends in flight are looked at, so a range that makes no sense
- * cannot run away. */
-static void complete(struct mzc_state *s, uint32_t lo, uint32_t hi, bool copied, struct zc_transfer_result *r)
-{
-	uint32_t n = hi - lo + 1;
-	for (uint32_t k = 0; k < n && k < MZC_WINDOW; k++) {
-		uint32_t id = lo + k;
-		if (id - s->base < outstanding(s) && !s->done[id % MZC_WINDOW]) {
-			s->done[id % MZC_WINDOW] = true;
-			/* The completion says what the kernel did with these bytes. */
-			if (copied)
-				r->zc_copied_bytes += s->len[id % MZC_WINDOW];
-			else
-				r->zc_pinned_bytes += s->len[id % MZC_WINDOW];
-		}
-	}
-	while (s->base != s->next_id && s->done[s->base % MZC_WINDOW]) {
-		s->done[s->base % MZC_WINDOW] = false;
-		s->base++;
-	}
-}
-
-/* Read every completion queued on the socket's error queue (never blocks).
- * Returns 0 or an errno. */
 static int reap(struct mzc_state *s, int fd, struct zc_transfer_result *r)
 {
-	for (;;) {
-		union {
-			char buf[CMSG_SPACE(sizeof(struct sock_extended_err)) + 64];
-			struct cmsghdr align;
-		} control;
-		struct msghdr msg = {.msg_control = control.buf, .msg_controllen = sizeof control.buf};
-		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
-			if (errno == EAGAIN)
-				return 0;
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-			if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
-			      (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)))
-				continue;
-			struct sock_extended_err ee;
-			memcpy(&ee, CMSG_DATA(c), sizeof ee);
-			if (ee.ee_origin != SO_EE_ORIGIN_ZEROCOPY) {
-				if (ee.ee_errno)
-					return (int)ee.ee_errno; /* a real error on the socket */
-				continue;
-			}
-			/* ee_info..ee_data: a range of ids, inclusive (mod 2^32). */
-			uint64_t n = (uint64_t)(uint32_t)(ee.ee_data - ee.ee_info) + 1;
-			r->stats[ST_COMPLETIONS] += n;
-			if (ee.ee_code & SO_EE_CODE_ZEROCOPY_COPIED)
-				r->stats[ST_COPIED] += n;
-			complete(s, ee.ee_info, ee.ee_data, ee.ee_code & SO_EE_CODE_ZEROCOPY_COPIED, r);
-		}
-	}
+	return zc_ids_reap(&s->ids, fd, r);
 }
 
 static uint64_t now_ms(void)
@@ -145,24 +88,9 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Wait up to ms for completions, then reap them. Returns 0 when some came,
- * ETIME when none did (or a signal ended the wait), or an errno. */
 static int wait_completions(struct mzc_state *s, int fd, unsigned ms, struct zc_transfer_result *r)
 {
-	uint64_t before = r->stats[ST_COMPLETIONS];
-	int e = reap(s, fd, r);
-	if (e || r->stats[ST_COMPLETIONS] != before)
-		return e;
-	/* The error queue has no event of its own: POLLERR is always reported
-	 * while it holds something. */
-	struct pollfd pfd = {.fd = fd, .events = 0};
-	int rc = poll(&pfd, 1, (int)ms);
-	if (rc < 0 && errno != EINTR)
-		return errno;
-	e = reap(s, fd, r);
-	if (e)
-		return e;
-	return r->stats[ST_COMPLETIONS] != before ? 0 : ETIME;
+	return zc_ids_wait(&s->ids, fd, ms, r);
 }
 
 /* Wait until every send up to id (inclusive) completed, or every send if
@@ -176,7 +104,7 @@ static int settle(struct mzc_state *s, int fd, bool all, uint32_t id, bool refil
 {
 	unsigned cp = zc_checkpoint_ms(p);
 	uint64_t last = now_ms();
-	while (outstanding(s) && (all || (int32_t)(id - s->base) >= 0)) {
+	while (outstanding(s) && (all || (int32_t)(id - s->ids.base) >= 0)) {
 		bool stopping = zc_stop_requested(p);
 		if (stopping && refill)
 			return ECANCELED;
@@ -214,7 +142,7 @@ static int send_all(struct mzc_state *s, int fd, const char *buf, size_t *left, 
 				return ECANCELED;
 		}
 		if (outstanding(s) >= MZC_WINDOW) {
-			int e = settle(s, fd, false, s->base, false, 0, p, r);
+			int e = settle(s, fd, false, s->ids.base, false, 0, p, r);
 			if (e) {
 				r->what = "MSG_ZEROCOPY completions";
 				return e;
@@ -227,11 +155,10 @@ static int send_all(struct mzc_state *s, int fd, const char *buf, size_t *left, 
 		if (w > 0) {
 			/* Every send() that took bytes took an id, however many. */
 			if (slot >= 0) {
-				s->buf_last[slot] = s->next_id;
+				s->buf_last[slot] = s->ids.next_id;
 				s->buf_sent[slot] = true;
 			}
-			s->len[s->next_id % MZC_WINDOW] = (uint64_t)w;
-			s->next_id++;
+			zc_ids_sent(&s->ids, (uint64_t)w);
 			r->stats[ST_SENDS]++;
 			r->moved += (uint64_t)w;
 			buf += w;

@@ -19,6 +19,7 @@ enum zc_endpoint {
 	ZC_EP_PIPE = 1u << 3, /* a pipe */
 	ZC_EP_MEM = 1u << 4,  /* source: bytes already in the subject's memory; sink: bytes
 			       * consumed there (discarded, or checksummed/redacted with --inspect) */
+	ZC_EP_UDP = 1u << 5,  /* a connected UDP socket: datagrams, which may be lost */
 	ZC_EP_ANY = 0xffu,
 };
 
@@ -26,6 +27,13 @@ enum zc_alloc {
 	ZC_ALLOC_MALLOC, /* malloc/free per transfer: glibc recycles warm memory */
 	ZC_ALLOC_FRESH,	 /* mmap/munmap per transfer: a churning allocator */
 };
+
+/* UDP sinks: every datagram carries ZC_UDP_DATAGRAM bytes of the stream (the
+ * last of a transfer fewer), cut at the same offsets by every UDP strategy,
+ * so the receiver can place each datagram that arrived (workloads/udp_recv.c)
+ * and count the ones lost. 1472: one IPv4 datagram in a 1500-byte MTU; a
+ * multiple of 8, so every datagram starts on a pattern word. */
+#define ZC_UDP_DATAGRAM 1472u
 
 /* What a strategy that sees the data does to it on the way. */
 enum zc_inspect {

@@ -20,6 +20,7 @@
 #include "peer.h"
 #include "remote.h"
 #include "sink_file.h"
+#include "udp_recv.h"
 #include "workload.h"
 
 static void close_fd(int *fd)
@@ -37,7 +38,8 @@ void zc_wl_run_init(struct zc_wl_run *r)
 			r->subj_dst[k][j] = r->peer_dst[k][j] = -1;
 	}
 	r->peer = -1;
-	r->peer_report = r->peer_go = -1;
+	r->peer_report = r->peer_go = r->peer_done = -1;
+	r->udp_rcvbuf = 0;
 	r->remote = NULL;
 	r->peer_close[0] = r->peer_close[1] = -1;
 }
@@ -56,8 +58,11 @@ static int set_sockbuf(int fd, uint64_t bytes, char *err, size_t err_len)
 
 /* A connected pair of kind `kind`: data written to *wr arrives at *rd.
  * sockbuf (the test hook, 0: off) sizes both ends' socket buffers; a TCP
- * listener was given it already, so accepted ends inherit it. */
-static int make_pair(unsigned kind, int listener, uint64_t sockbuf, int *wr, int *rd, char *err, size_t err_len)
+ * listener was given it already, so accepted ends inherit it. A TCP
+ * connection is made in namespace conn_ns (-1: the harness's own) to the
+ * listener, which is in the accepting side's. */
+static int make_pair(unsigned kind, int listener, int conn_ns, uint64_t sockbuf, int *wr, int *rd, char *err,
+		     size_t err_len)
 {
 	if (kind == ZC_EP_PIPE) {
 		int fds[2];
@@ -91,13 +96,15 @@ static int make_pair(unsigned kind, int listener, uint64_t sockbuf, int *wr, int
 		snprintf(err, err_len, "getsockname: %s", strerror(errno));
 		return -1;
 	}
-	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int c = zc_netns_socket(conn_ns, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c >= 0 && sockbuf && set_sockbuf(c, sockbuf, err, err_len) != 0) {
 		close(c);
 		return -1;
 	}
 	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a) != 0) {
-		snprintf(err, err_len, "connect to 127.0.0.1:%u: %s", ntohs(a.sin_port), strerror(errno));
+		char ip[INET_ADDRSTRLEN] = "?";
+		inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
+		snprintf(err, err_len, "connect to %s:%u: %s", ip, ntohs(a.sin_port), strerror(errno));
 		if (c >= 0)
 			close(c);
 		return -1;
@@ -118,7 +125,7 @@ static int make_pair(unsigned kind, int listener, uint64_t sockbuf, int *wr, int
 static int set_deadlines(const struct zc_wl_params *p, int fd, unsigned kind, char *err, size_t err_len)
 {
 	unsigned checkpoint_ms = p->checkpoint_ms ? p->checkpoint_ms : ZC_CHECKPOINT_MS;
-	if (!p->deadlines || (kind != ZC_EP_TCP && kind != ZC_EP_UNIX))
+	if (!p->deadlines || (kind != ZC_EP_TCP && kind != ZC_EP_UNIX && kind != ZC_EP_UDP))
 		return 0;
 	struct timeval tv = {.tv_sec = (time_t)(checkpoint_ms / 1000),
 			     .tv_usec = (suseconds_t)(checkpoint_ms % 1000) * 1000};
@@ -135,11 +142,76 @@ static void dest_path(const struct zc_wl_params *p, unsigned k, unsigned j, char
 	snprintf(buf, len, "%s-%u-%u", p->dest_base, k, j);
 }
 
+/* A TCP listener on addr in namespace ns (-1: the harness's own). */
+static int listen_on(int ns, const char *addr, uint64_t sockbuf, char *err, size_t err_len)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	inet_pton(AF_INET, addr, &a.sin_addr);
+	int l = zc_netns_socket(ns, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, ZC_MAX_STREAMS * 3) != 0) {
+		snprintf(err, err_len, "listen on %s: %s", addr, strerror(errno));
+		if (l >= 0)
+			close(l);
+		return -1;
+	}
+	if (sockbuf && set_sockbuf(l, sockbuf, err, err_len) != 0) {
+		close(l);
+		return -1;
+	}
+	return l;
+}
+
+/* A UDP stream: the peer's socket bound in its namespace, the subject's
+ * connected to it from its own (into the blackhole: to an address nobody
+ * has, and no peer socket). */
+static int make_udp_pair(const struct zc_wl_params *p, const struct zc_netns *net, struct zc_wl_run *r, unsigned k,
+			 char *err, size_t err_len)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(9)}; /* discard */
+	inet_pton(AF_INET, net->peer_addr, &a.sin_addr);
+	if (net->path != ZC_NET_BLACKHOLE) {
+		int s = zc_netns_socket(net->peer_ns, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		a.sin_port = 0;
+		socklen_t alen = sizeof a;
+		if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) != 0 ||
+		    getsockname(s, (struct sockaddr *)&a, &alen) != 0) {
+			snprintf(err, err_len, "UDP socket on %s: %s", net->peer_addr, strerror(errno));
+			if (s >= 0)
+				close(s);
+			return -1;
+		}
+		r->peer_dst[k][0] = s;
+		if (zc_udp_rx_setup(s, p->udp_rcvbuf, p->udp_gro, &r->udp_rcvbuf, err, err_len) != 0)
+			return -1;
+	}
+	int c = zc_netns_socket(net->subj_ns, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a) != 0) {
+		snprintf(err, err_len, "UDP connect to %s:%u: %s", net->peer_addr, ntohs(a.sin_port), strerror(errno));
+		if (c >= 0)
+			close(c);
+		return -1;
+	}
+	r->subj_dst[k][0] = c;
+	return set_deadlines(p, c, ZC_EP_UDP, err, err_len);
+}
+
 int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, size_t err_len)
 {
 	zc_wl_run_init(r);
 	const struct zc_workload *w = p->w;
-	int listener = -1;
+	static const struct zc_netns loopback = {.path = ZC_NET_LOOPBACK,
+						 .subj_ns = -1,
+						 .peer_ns = -1,
+						 .subj_addr = "127.0.0.1",
+						 .peer_addr = "127.0.0.1"};
+	const struct zc_netns *net = p->net ? p->net : &loopback;
+	/* Sink pairs: the subject connects, the peer accepts; source pairs the
+	 * other way round. Over veth each listener is on its own side. */
+	int to_peer = -1, to_subj = -1;
+	if (net->path == ZC_NET_BLACKHOLE && w->sink != ZC_EP_UDP) {
+		snprintf(err, err_len, "--sink blackhole takes UDP workloads only (a TCP stream needs its peer)");
+		return -1;
+	}
 	if (p->remote) {
 		/* The TCP ends go to the peer; only a file sink is made here. */
 		if (zc_remote_start(p->remote, p, r, err, err_len) != 0)
@@ -160,26 +232,26 @@ int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, si
 		}
 		return 0;
 	}
-	if (w->source == ZC_EP_TCP || w->sink == ZC_EP_TCP) {
-		struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-		listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (listener < 0 || bind(listener, (struct sockaddr *)&a, sizeof a) != 0 ||
-		    listen(listener, ZC_MAX_STREAMS * 3) != 0) {
-			snprintf(err, err_len, "listen on 127.0.0.1: %s", strerror(errno));
-			goto fail;
-		}
-		if (p->faults.sockbuf && set_sockbuf(listener, p->faults.sockbuf, err, err_len) != 0)
-			goto fail;
-	}
+	if (w->sink == ZC_EP_TCP &&
+	    (to_peer = listen_on(net->peer_ns, net->peer_addr, p->faults.sockbuf, err, err_len)) < 0)
+		goto fail;
+	if (w->source == ZC_EP_TCP &&
+	    (to_subj = listen_on(net->subj_ns, net->subj_addr, p->faults.sockbuf, err, err_len)) < 0)
+		goto fail;
 	if (p->faults.sockbuf && (w->source | w->sink) & (ZC_EP_TCP | ZC_EP_UNIX))
 		zc_fault_note("sockbuf: SO_SNDBUF and SO_RCVBUF of %" PRIu64 " bytes on every socket",
 			      p->faults.sockbuf);
 	for (unsigned k = 0; k < p->streams; k++) {
 		if (w->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE)) {
-			if (make_pair(w->source, listener, p->faults.sockbuf, &r->peer_src[k], &r->subj_src[k], err,
-				      err_len) != 0 ||
+			if (make_pair(w->source, to_subj, net->peer_ns, p->faults.sockbuf, &r->peer_src[k],
+				      &r->subj_src[k], err, err_len) != 0 ||
 			    set_deadlines(p, r->subj_src[k], w->source, err, err_len) != 0)
 				goto fail;
+		}
+		if (w->sink == ZC_EP_UDP) {
+			if (make_udp_pair(p, net, r, k, err, err_len) != 0)
+				goto fail;
+			continue;
 		}
 		for (unsigned j = 0; j < w->nsinks && w->sink != ZC_EP_MEM; j++) {
 			if (w->sink == ZC_EP_FILE) {
@@ -190,14 +262,17 @@ int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, si
 					goto fail;
 				continue;
 			}
-			if (make_pair(w->sink, listener, p->faults.sockbuf, &r->subj_dst[k][j], &r->peer_dst[k][j], err,
-				      err_len) != 0 ||
+			if (make_pair(w->sink, to_peer, net->subj_ns, p->faults.sockbuf, &r->subj_dst[k][j],
+				      &r->peer_dst[k][j], err, err_len) != 0 ||
 			    set_deadlines(p, r->subj_dst[k][j], w->sink, err, err_len) != 0)
 				goto fail;
 		}
 	}
-	close_fd(&listener);
-	if (w->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE) || !(w->sink & (ZC_EP_FILE | ZC_EP_MEM))) {
+	close_fd(&to_peer);
+	close_fd(&to_subj);
+	bool blackhole = w->sink == ZC_EP_UDP && net->path == ZC_NET_BLACKHOLE;
+	if (!blackhole &&
+	    (w->source & (ZC_EP_TCP | ZC_EP_UNIX | ZC_EP_PIPE) || !(w->sink & (ZC_EP_FILE | ZC_EP_MEM)))) {
 		int e = zc_peer_start(p, r);
 		if (e) {
 			snprintf(err, err_len, "fork peer: %s", strerror(e));
@@ -206,7 +281,8 @@ int zc_wl_start(const struct zc_wl_params *p, struct zc_wl_run *r, char *err, si
 	}
 	return 0;
 fail:
-	close_fd(&listener);
+	close_fd(&to_peer);
+	close_fd(&to_subj);
 	zc_wl_abort(r);
 	return -1;
 }
@@ -222,6 +298,7 @@ void zc_wl_subject_side(struct zc_wl_run *r)
 	close_fd(&r->peer_go);
 	if (r->remote)
 		close(r->remote->ctl); /* the harness's, not the subject's */
+	close_fd(&r->peer_done);
 }
 
 int zc_wl_open_dest(const struct zc_wl_params *p, unsigned stream, unsigned sink, char *err, size_t err_len)
@@ -274,6 +351,10 @@ int zc_wl_finish(const struct zc_wl_params *p, struct zc_wl_run *r, struct zc_si
 		if (zc_remote_collect(rm, rep, err, err_len) != 0)
 			return -1;
 	}
+	if (p->w->sink == ZC_EP_UDP) {
+		rep->udp_rcvbuf = r->udp_rcvbuf;
+		rep->udp_blackhole = p->net && p->net->path == ZC_NET_BLACKHOLE;
+	}
 	if (p->w->sink != ZC_EP_FILE)
 		return 0;
 	for (unsigned k = 0; k < p->streams; k++)
@@ -325,6 +406,7 @@ void zc_wl_abort(struct zc_wl_run *r)
 	}
 	close_fd(&r->peer_report);
 	close_fd(&r->peer_go);
+	close_fd(&r->peer_done);
 	zc_wl_parent_side(r);
 }
 

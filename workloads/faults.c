@@ -31,9 +31,9 @@ int zc_faults_from_env(struct zc_faults *f, char *err, size_t err_len)
 		uint64_t v = 0;
 		int rc;
 		uint64_t *to;
-		if (strcmp(key, "signal-storm") == 0) {
+		if (strcmp(key, "signal-storm") == 0 || strcmp(key, "peer-delay") == 0) {
 			rc = zc_parse_duration(val, &v, &why);
-			to = &f->signal_storm_ns;
+			to = key[0] == 's' ? &f->signal_storm_ns : &f->peer_delay_ns;
 		} else if (strcmp(key, "peer-reset") == 0 || strcmp(key, "peer-stop") == 0 ||
 			   strcmp(key, "sockbuf") == 0 || strcmp(key, "subject-stop") == 0) {
 			rc = zc_parse_size(val, &v, &why);
@@ -47,7 +47,7 @@ int zc_faults_from_env(struct zc_faults *f, char *err, size_t err_len)
 		} else {
 			snprintf(err, err_len,
 				 "%s: unknown fault '%s' (peer-reset, peer-stop, sockbuf, subject-stop, signal-storm, "
-				 "tls-corrupt, tls-wrong-key)",
+				 "tls-corrupt, tls-wrong-key, peer-delay)",
 				 ZC_FAULTS_ENV, key);
 			return -1;
 		}
@@ -64,7 +64,7 @@ int zc_faults_from_env(struct zc_faults *f, char *err, size_t err_len)
 int zc_faults_any(const struct zc_faults *f)
 {
 	return f && (f->peer_reset || f->peer_stop || f->sockbuf || f->subject_stop || f->signal_storm_ns ||
-		     f->tls_corrupt || f->tls_wrong_key);
+		     f->tls_corrupt || f->tls_wrong_key || f->peer_delay_ns);
 }
 
 void zc_fault_note(const char *fmt, ...)

@@ -19,6 +19,8 @@
  *   tls-corrupt=BYTES  --inspect encrypt: the subject flips one bit of the
  *                      wire byte at offset BYTES-1 of every stream it seals
  *   tls-wrong-key=1    the peer decrypts TLS records with another key
+ *   peer-delay=DUR     a UDP peer waits DUR before its first receive, so a
+ *                      small receive buffer overflows: loss of a known kind
  * Each run under a hook notes it on stderr ("zcbench: test fault: ..."), so
  * a test can tell the fault really happened. */
 #ifndef ZC_FAULTS_H
@@ -37,6 +39,7 @@ struct zc_faults {
 	uint64_t signal_storm_ns; /* 0: off */
 	uint64_t tls_corrupt;	  /* 0: off */
 	uint64_t tls_wrong_key;	  /* 0: off */
+	uint64_t peer_delay_ns;	  /* 0: off */
 };
 
 /* Parse ZCBENCH_TEST_FAULTS into f (all zero when unset). Returns 0, or -1

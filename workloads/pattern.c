@@ -76,3 +76,35 @@ int64_t zc_pattern_check_periodic(const void *buf, uint64_t offset, size_t len, 
 	}
 	return -1;
 }
+
+/* The inverse of x ^= x >> s. */
+static inline uint64_t unshift(uint64_t y, unsigned s)
+{
+	uint64_t x = y;
+	for (unsigned i = s; i < 64; i += s)
+		x = y ^ (x >> s);
+	return x;
+}
+
+/* The inverse of an odd multiplier modulo 2^64 (Newton: each step doubles
+ * the correct low bits). */
+static inline uint64_t mul_inverse(uint64_t m)
+{
+	uint64_t inv = m;
+	for (int i = 0; i < 6; i++)
+		inv *= 2 - m * inv;
+	return inv;
+}
+
+uint64_t zc_pattern_locate(const void *word)
+{
+	uint64_t x;
+	memcpy(&x, word, 8);
+	x = unshift(x, 31);
+	x *= mul_inverse(0x94d049bb133111ebull);
+	x = unshift(x, 27);
+	x *= mul_inverse(0xbf58476d1ce4e5b9ull);
+	x = unshift(x, 30);
+	x -= 0x9e3779b97f4a7c15ull;
+	return x << 3;
+}

@@ -30,4 +30,10 @@ int64_t zc_pattern_check(const void *buf, uint64_t offset, size_t len, bool reda
  * first wrong byte in buf or -1. period 0 means one unbroken pattern. */
 int64_t zc_pattern_check_periodic(const void *buf, uint64_t offset, size_t len, uint64_t period, bool redacted);
 
+/* Where in the pattern an 8-byte word came from: the word at an 8-aligned
+ * offset o is a bijection of o/8 (splitmix64), so it names its own offset.
+ * Returns that offset (a multiple of 8). A datagram that may arrive anywhere,
+ * or never, is placed by its first word and then checked byte by byte. */
+uint64_t zc_pattern_locate(const void *word);
+
 #endif

@@ -13,18 +13,23 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../strategies/strategy.h"
 #include "pattern.h"
 #include "peer_send.h"
 #include "tls_record.h"
+#include "udp_recv.h"
 
 #define TRUNC_ASK (1u << 20)
 /* read() and verification use a buffer that stays in L2, as iperf3's
  * 128 KiB blocks do; a 1 MiB copy target measured slower. */
 #define COPY_BUF      (128u << 10)
 #define PRODUCE_CHUNK (1u << 20)
+/* UDP: once the subject is done, datagrams still queued or on their way
+ * are taken until the sockets were silent this long. */
+#define UDP_QUIET_MS 200
 /* How long the parent waits for the report once the subject is done. */
 #define REPORT_TIMEOUT_MS 60000
 /* How long a MSG_ZEROCOPY sender waits, after its streams ended, for the
@@ -263,6 +268,77 @@ static int produce_some(struct peer *pe, struct produce *pr)
 	return -1;
 }
 
+/* UDP sinks: take datagrams on every stream until each got all its bytes,
+ * or, once the parent closed done (the subject finished), until the sockets
+ * were silent for UDP_QUIET_MS. What never came is the parent's to count. */
+static void udp_drain(struct peer *pe, struct drain *d, unsigned nd, int done)
+{
+	const struct zc_wl_params *p = pe->p;
+	uint64_t want = p->segment * p->transfers;
+	struct zc_udp_rx rx[ZC_MAX_STREAMS];
+	for (unsigned i = 0; i < nd; i++)
+		rx[i] = (struct zc_udp_rx){.mismatch_at = -1};
+	bool subject_done = false;
+	struct pollfd pfd[ZC_MAX_STREAMS + 1];
+	if (p->faults.peer_delay_ns) {
+		zc_fault_note("peer-delay: the UDP peer waits %" PRIu64 " ns before its first receive",
+			      p->faults.peer_delay_ns);
+		struct timespec ts = {(time_t)(p->faults.peer_delay_ns / 1000000000ull),
+				      (long)(p->faults.peer_delay_ns % 1000000000ull)};
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+	for (;;) {
+		unsigned n = 0, full = 0;
+		for (unsigned i = 0; i < nd; i++) {
+			full += d[i].got >= want;
+			pfd[n++] = (struct pollfd){.fd = d[i].fd, .events = POLLIN};
+		}
+		if (full == nd)
+			break;
+		if (!subject_done)
+			pfd[n++] = (struct pollfd){.fd = done, .events = POLLIN};
+		int rc = poll(pfd, n, subject_done ? UDP_QUIET_MS : -1);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0) {
+			fail(pe, "poll", errno);
+			break;
+		}
+		if (rc == 0)
+			break; /* silent since the subject finished */
+		if (!subject_done && pfd[nd].revents)
+			subject_done = true;
+		for (unsigned i = 0; i < nd; i++) {
+			if (!pfd[i].revents)
+				continue;
+			ssize_t got = zc_udp_receive(d[i].fd, pe->buf, TRUNC_ASK, p->verify, p->segment, &rx[i]);
+			if (got < 0) {
+				fail(pe, "recvmmsg", (int)-got);
+				break;
+			}
+			d[i].got = rx[i].bytes;
+			if (rx[i].mismatch_at >= 0 && pe->rep.mismatch_at < 0) {
+				pe->rep.mismatch_at = rx[i].mismatch_at;
+				pe->rep.mismatch_stream = d[i].stream;
+				pe->rep.mismatch_sink = 0;
+			}
+		}
+		if (pe->rep.err)
+			break;
+	}
+	pe->rep.have_udp_drops = true;
+	for (unsigned i = 0; i < nd; i++) {
+		pe->rep.received += rx[i].bytes;
+		pe->rep.udp_datagrams += rx[i].datagrams;
+		uint64_t drops;
+		if (zc_udp_socket_drops(d[i].fd, &drops) != 0)
+			pe->rep.have_udp_drops = false;
+		else
+			pe->rep.udp_socket_drops += drops;
+	}
+}
+
 static void wait_go(int go)
 {
 	char c;
@@ -274,7 +350,7 @@ static void wait_go(int go)
 		_exit(0); /* the parent gave up on this run */
 }
 
-static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *r, int report, int go)
+static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *r, int report, int go, int done)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* no peer outlives the harness */
 	struct sigaction sa = {.sa_handler = on_resume};
@@ -360,6 +436,10 @@ static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *
 	}
 	/* go stays open: the parent's go byte must not meet a closed pipe. */
 
+	if (p->w->sink == ZC_EP_UDP) {
+		udp_drain(&pe, d, nd, done);
+		nd = 0; /* taken: the loop below has nothing to do */
+	}
 	unsigned live_d = nd, live_p = np;
 	bool d_done[ZC_MAX_STREAMS * 2] = {0}, p_done[ZC_MAX_STREAMS] = {0};
 	while (!pe.rep.err && (live_d > 0 || live_p > 0)) {
@@ -435,13 +515,16 @@ static _Noreturn void peer_main(const struct zc_wl_params *p, struct zc_wl_run *
 
 int zc_peer_start(const struct zc_wl_params *p, struct zc_wl_run *r)
 {
-	int rp[2], gp[2];
+	int rp[2], gp[2] = {-1, -1}, dp[2] = {-1, -1};
 	if (pipe2(rp, O_CLOEXEC) != 0)
 		return errno;
-	if (pipe2(gp, O_CLOEXEC) != 0) {
+	if (pipe2(gp, O_CLOEXEC) != 0 || (p->w->sink == ZC_EP_UDP && pipe2(dp, O_CLOEXEC) != 0)) {
 		int e = errno;
-		close(rp[0]);
-		close(rp[1]);
+		int *fds[] = {rp, gp, dp};
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 2; j++)
+				if (fds[i][j] >= 0)
+					close(fds[i][j]);
 		return e;
 	}
 	pid_t pid = fork();
@@ -451,6 +534,10 @@ int zc_peer_start(const struct zc_wl_params *p, struct zc_wl_run *r)
 		close(rp[1]);
 		close(gp[0]);
 		close(gp[1]);
+		if (dp[0] >= 0) {
+			close(dp[0]);
+			close(dp[1]);
+		}
 		return e;
 	}
 	if (pid == 0) {
@@ -459,6 +546,8 @@ int zc_peer_start(const struct zc_wl_params *p, struct zc_wl_run *r)
 		for (unsigned i = 0; i < 2; i++)
 			if (r->peer_close[i] >= 0)
 				close(r->peer_close[i]);
+		if (dp[1] >= 0)
+			close(dp[1]);
 		/* The subject's ends stay with the subject: holding one here would
 		 * hide the end of a stream from this loop. */
 		for (unsigned k = 0; k < ZC_MAX_STREAMS; k++) {
@@ -468,10 +557,13 @@ int zc_peer_start(const struct zc_wl_params *p, struct zc_wl_run *r)
 				if (r->subj_dst[k][j] >= 0)
 					close(r->subj_dst[k][j]);
 		}
-		peer_main(p, r, rp[1], gp[0]);
+		peer_main(p, r, rp[1], gp[0], dp[0]);
 	}
 	close(rp[1]);
 	close(gp[0]);
+	if (dp[0] >= 0)
+		close(dp[0]);
+	r->peer_done = dp[1];
 	r->peer = pid;
 	r->peer_report = rp[0];
 	/* Only a producing peer waits for go; a draining one may already have
@@ -498,6 +590,10 @@ int zc_peer_start(const struct zc_wl_params *p, struct zc_wl_run *r)
 
 int zc_peer_collect(struct zc_wl_run *r, struct zc_sink_report *rep, char *err, size_t err_len)
 {
+	/* UDP: the subject is done; the peer takes what is still coming. */
+	if (r->peer_done >= 0)
+		close(r->peer_done);
+	r->peer_done = -1;
 	struct pollfd pfd = {.fd = r->peer_report, .events = POLLIN};
 	int rc;
 	do

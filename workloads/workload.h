@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "faults.h"
+#include "netns.h"
 
 #define ZC_MAX_STREAMS 64
 
@@ -41,6 +42,9 @@ struct zc_workload {
 	unsigned source; /* zc_endpoint bit */
 	unsigned sink;	 /* zc_endpoint bit */
 	unsigned nsinks; /* 1, or 2 for workloads that duplicate a stream */
+	/* Not in all's quick profile (its 3 minutes): UDP, one datagram per
+	 * sendto, takes seconds per run. */
+	bool full_profile_only;
 };
 
 extern const struct zc_workload *const zc_workloads[];
@@ -76,6 +80,11 @@ struct zc_wl_params {
 	 * peer reads every byte, counts payload from the records' framing and,
 	 * verifying, decrypts and checks every record (workloads/tls_record.h). */
 	bool tls;
+	/* The network path of socket workloads (--netns, --sink blackhole);
+	 * NULL: loopback. */
+	const struct zc_netns *net;
+	uint64_t udp_rcvbuf; /* UDP sinks: the receive buffer asked for */
+	bool udp_gro;	     /* UDP sinks: the receiver turns UDP_GRO on */
 };
 
 /* One run's endpoints. Descriptors are -1 where unused. */
@@ -89,6 +98,8 @@ struct zc_wl_run {
 	int peer_go;		  /* parent -> peer: start producing */
 	struct zc_remote *remote; /* set while a run on a remote peer is open */
 	int peer_close[2];	  /* descriptors the forked peer closes first (the peer server's), -1 */
+	int peer_done;		  /* parent -> peer (UDP sinks): closed once the subject is done */
+	int udp_rcvbuf;		  /* UDP sinks: the receive buffer the kernel granted */
 };
 
 /* What arrived, over all streams and sinks. */
@@ -108,6 +119,13 @@ struct zc_sink_report {
 	 * (mismatch_at is then where its payload starts). */
 	uint64_t wire;
 	char tls_error[96];
+	/* UDP sinks: datagrams that arrived (bytes: received), and the receive
+	 * buffer granted; no peer at all into the blackhole. */
+	uint64_t udp_datagrams;
+	int udp_rcvbuf;
+	bool udp_blackhole;
+	bool have_udp_drops;
+	uint64_t udp_socket_drops; /* what the receiving sockets say they dropped */
 };
 
 /* The drain a workload really uses for `asked`; NULL, or the reason it is

@@ -141,7 +141,9 @@ static void extract_cell(struct zc_rcell *c)
 	c->strategy = zc_jstr(j, "strategy");
 	if (!c->strategy)
 		c->strategy = "(unnamed strategy)";
-	c->workload_name = zc_jstr(j, "workload");
+	c->workload_name = zc_jstr(j, "workload_label"); /* off loopback: a row of its own */
+	if (!c->workload_name)
+		c->workload_name = zc_jstr(j, "workload");
 	if (!c->workload_name)
 		c->workload_name = "(unnamed workload)";
 	c->status = zc_jstr(j, "status");

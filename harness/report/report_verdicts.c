@@ -55,7 +55,9 @@ int zc_verdicts_load(struct zc_report *r)
 		const json_t *arr = json_object_get(r->files[f].doc, "verdicts");
 		for (size_t i = 0; i < json_array_size(arr); i++) {
 			const json_t *j = json_array_get(arr, i);
-			const char *wl = zc_jstr(j, "workload"), *st = zc_jstr(j, "strategy");
+			const char *wl = zc_jstr(j, "workload_label"), *st = zc_jstr(j, "strategy");
+			if (!wl)
+				wl = zc_jstr(j, "workload");
 			struct zc_val ratio = zc_jnum(j, "ratio");
 			const char *metric = zc_jstr(j, "metric");
 			/* An entry the report cannot place or read is left out, never
