@@ -132,6 +132,7 @@ static void cli_errors(void)
 		{"--netns", "--sink", "blackhole", "exclude each other"},
 		{"--mtu", "1000", "--netns", "--mtu"},
 		{"--sink", "nowhere", NULL, "--sink"},
+		{"--netns", "--peer", "127.0.0.1:9", "exclude each other"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *argv[16] = {(char *)bin, "run", "--strategy", "udp_gso", "--workload", "mem-udp"};
