@@ -140,6 +140,15 @@ size_t zc_cells_build(const struct zc_cell_opts *o, struct zc_cell **cells)
 			continue;
 		if (o->quick && w->full_profile_only && strcmp(o->workloads, "all") == 0)
 			continue;
+		/* The trade is priced against blind sendfile, which needs a file
+		 * source: without it every ratio would be missing. */
+		const char *no_blind = o->price_of_control ? zc_cell_unsupported(strategies[0], w) : NULL;
+		if (no_blind && strcmp(o->workloads, "all") == 0)
+			continue;
+		if (no_blind)
+			zc_usage_error(
+				"--price-of-control: workload '%s' has no blind row (sendfile: %s); use file-tcp",
+				w->name, no_blind);
 		if (o->remote && !networked)
 			zc_usage_error("--peer: workload '%s' has no TCP stream to send to another host", w->name);
 		enum zc_drain drain;

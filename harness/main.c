@@ -957,6 +957,11 @@ static int cmd_run(int argc, char **argv)
 	char names[1024];
 	if (o.cells.price_of_control && o.cells.strategies)
 		zc_usage_error("--price-of-control picks its own strategies: drop --strategy");
+	/* The five rows differ in the strategy and what it does to the data,
+	 * never in the chunk: sendfile's default (1M) against readwrite's
+	 * (32K) would price the chunk too. */
+	if (o.cells.price_of_control && !o.cells.chunks)
+		o.cells.chunks = ZC_PROFILE_CHUNK;
 	if (!o.cells.strategies && !o.cells.price_of_control) {
 		names_of_strategies(names, sizeof names);
 		zc_usage_error("run needs --strategy (valid: %s)", names);

@@ -269,7 +269,21 @@ static void price(void)
 	}
 	CHECK(json_number_value(json_object_get(json_array_get(rows, 0), "ratio_to_blind")) == 1.0);
 	CHECK_EQ_U64(json_integer_value(json_object_get(json_array_get(rows, 2), "paired_rounds")), 2);
+	/* One chunk for all five: only the strategy and what it does differ. */
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(doc, "results"), i, c)
+	{
+		CHECK_EQ_U64(json_integer_value(json_object_get(json_object_get(c, "params"), "chunk_bytes")), 1048576);
+	}
 	json_decref(doc);
+	/* A workload without a file source has no blind row. */
+	char *mem[] = {(char *)bin, "run", "--price-of-control", "--workload", "mem-tcp", "--size", "1M",
+		       cache_opt,   NULL};
+	static struct cmd_result mr;
+	CHECK(run_cmd(mem, &mr) == 0);
+	CHECK(mr.status == 2);
+	CHECK(strstr(mr.err, "--price-of-control: workload 'mem-tcp' has no blind row") != NULL);
 
 	char cmd[900];
 	snprintf(cmd, sizeof cmd, "'%s' report '%s' --out '%s/report' >/dev/null 2>&1", bin, out, dir);
