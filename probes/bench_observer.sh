@@ -14,7 +14,10 @@
 #              WORKLOAD (file-tcp), CONFIGS ("readwrite:4K readwrite:64K sendfile:1M"),
 #              ZCBENCH_CACHE_DIR (zcbench's default if unset),
 #              CHRT=N: run zcbench as SCHED_FIFO priority N (root), so other
-#              load on a shared machine disturbs the comparison less.
+#              load on a shared machine disturbs the comparison less,
+#              KWORK=off: the "on" runs leave the kwork probes (allocation,
+#              skb and softirq tracepoints) out (ZC_PROBES_KWORK=off), so
+#              their share of the cost shows against a default run.
 set -eu
 zcbench=${1:-$(dirname "$0")/../build/zcbench}
 rounds=${ROUNDS:-7}
@@ -32,7 +35,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 one() { # strategy chunk on|off -> median bytes/s, CPU ns/GiB
 	flag=
 	[ "$3" = off ] && flag=--no-probes
-	$chrt "$zcbench" run --strategy "$1" --workload "$workload" --size "$size" --chunk "$2" --reps "$reps" \
+	ZC_PROBES_KWORK=${KWORK:-on} $chrt "$zcbench" run --strategy "$1" --workload "$workload" --size "$size" --chunk "$2" --reps "$reps" \
 		--warmup 1 $flag --out "$tmp/r.json" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
 	if [ "$3" = on ]; then
 		st=$(jq -r .probes.ebpf.status "$tmp/r.json")
@@ -56,7 +59,7 @@ while [ "$r" -le "$rounds" ]; do
 	r=$((r + 1))
 done
 
-echo "zcbench observer overhead: $workload, size $size, $rounds rounds x $reps reps (+1 warm-up), interleaved${chrt:+, under $chrt}"
+echo "zcbench observer overhead: $workload, size $size, $rounds rounds x $reps reps (+1 warm-up), interleaved${chrt:+, under $chrt}${KWORK:+, kwork probes $KWORK}"
 printf '%-10s %-6s %9s %9s %9s %9s | %12s %12s %9s %9s\n' strategy chunk "on GB/s" "off GB/s" overhead paired \
 	"on CPU/GiB" "off CPU/GiB" overhead paired
 for cfg in $configs; do

@@ -306,7 +306,14 @@ static void ebpf_open(struct zc_probes *pr)
 	    load_variant(pr, false, err_raw, sizeof err_raw) == 0) {
 		if (alloc_cpu_buffers(pr, err_raw, sizeof err_raw) == 0) {
 			pr->ebpf = EBPF_OK;
-			pr->kwork = zc_kwork_open(pr->kwork_reason, sizeof pr->kwork_reason);
+			/* ZC_PROBES_KWORK=off leaves the per-packet and allocation
+			 * tracepoints out, so their share of the observer cost can
+			 * be measured (probes/bench_observer.sh). */
+			const char *kw = getenv("ZC_PROBES_KWORK");
+			if (kw && strcmp(kw, "off") == 0)
+				snprintf(pr->kwork_reason, sizeof pr->kwork_reason, "not loaded: ZC_PROBES_KWORK=off");
+			else
+				pr->kwork = zc_kwork_open(pr->kwork_reason, sizeof pr->kwork_reason);
 			return;
 		}
 		set_unavailable(pr, "%s", err_raw);
