@@ -306,10 +306,13 @@ static int execute(const struct run_opts *o, struct zc_cell *cells, size_t ncell
 	/* The answer first, then the table; one flush, so no message on
 	 * stderr lands inside a row when both go to one place. */
 	fflush(stderr);
-	zc_verdicts_print(table_out, cells, &vs);
-	zc_best_chunks_print(table_out, cells, ncells, plan.baseline);
+	/* The price table is that run's answer: its five rows differ in
+	 * what is done to the data, so each would be a group of one. */
 	if (price)
 		zc_price_print(table_out, price);
+	else
+		zc_verdicts_print(table_out, cells, &vs);
+	zc_best_chunks_print(table_out, cells, ncells, plan.baseline);
 	zc_print_summary(table_out, cells, ncells, &vs, cw, warnings, mono_now_ns() - t0);
 	zc_print_shutdown_table(table_out, cells, ncells);
 	fflush(table_out);
