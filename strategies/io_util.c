@@ -270,16 +270,8 @@ void zc_copy_through(void *buf, size_t size, const struct zc_io *io, const struc
 			return;
 		}
 		zc_inspect(p, buf, (size_t)n, r);
-		int err = zc_write_sinks(io, buf, (size_t)n, p, r);
-		if (err) {
-			if (!r->stopped)
-				r->err = err;
+		if (zc_chunk_ends(zc_write_sinks(io, buf, (size_t)n, p, r), p, r))
 			return;
-		}
-		if (zc_between_chunks(p)) {
-			r->stopped = true;
-			return;
-		}
 	}
 }
 
@@ -291,16 +283,9 @@ void zc_write_memory(const struct zc_io *io, const struct zc_copy_params *p, str
 		if (p->inspect == ZC_INSPECT_CHECKSUM)
 			r->crc = zc_crc32c(r->crc, io->src_mem + off, n);
 		int err = zc_write_sinks(io, io->src_mem + off, n, p, r);
-		if (err) {
-			if (!r->stopped)
-				r->err = err;
-			return;
-		}
 		off += n;
-		if (zc_between_chunks(p)) {
-			r->stopped = true;
+		if (zc_chunk_ends(err, p, r))
 			return;
-		}
 	}
 }
 

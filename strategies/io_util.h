@@ -52,6 +52,23 @@ static inline bool zc_between_chunks(const struct zc_copy_params *p)
 	return zc_stop_requested(p);
 }
 
+/* After a chunk was written (err: what the write returned): records err
+ * unless a stop caused it, or a stop requested between chunks. True when the
+ * strategy's loop must end. */
+static inline bool zc_chunk_ends(int err, const struct zc_copy_params *p, struct zc_transfer_result *r)
+{
+	if (err) {
+		if (!r->stopped)
+			r->err = err;
+		return true;
+	}
+	if (zc_between_chunks(p)) {
+		r->stopped = true;
+		return true;
+	}
+	return false;
+}
+
 /* Write all n bytes of buf to fd. Returns 0 or an errno (ECANCELED: a stop
  * was requested and the sink took nothing for a checkpoint). */
 int zc_write_all(int fd, const void *buf, size_t n, const struct zc_copy_params *p);

@@ -112,16 +112,8 @@ static void rwv_transfer(void *state, const struct zc_copy_params *p, const stru
 				v[cnt].iov_len = left < s->iov[cnt].iov_len ? left : s->iov[cnt].iov_len;
 				left -= v[cnt].iov_len;
 			}
-			int err = zc_write_sealed(io, v, cnt, p, r);
-			if (err) {
-				if (!r->stopped)
-					r->err = err;
+			if (zc_chunk_ends(zc_write_sealed(io, v, cnt, p, r), p, r))
 				return;
-			}
-			if (zc_between_chunks(p)) {
-				r->stopped = true;
-				return;
-			}
 			continue;
 		}
 		for (unsigned k = 0; k < io->ndst; k++) {

@@ -867,6 +867,13 @@ static void decide(json_t *j, double q, double alpha)
  * throughput and the memcpy calibration), whether it changed beyond
  * --max-drift (timing then not comparable), and whether the file warns that
  * the machine was busy. */
+/* "slower" or "faster" when a speed ratio is beyond max either way; NULL
+ * within it or when the ratio is unknown (0). */
+static const char *moved(double ratio, double max)
+{
+	return !(ratio > 0) ? NULL : ratio * max < 1 ? "slower" : ratio > max ? "faster" : NULL;
+}
+
 static void machine_state(struct ctx *c, json_t *notes, json_t *warnings, json_t *jfiles)
 {
 	double b0 = memcpy_bps(c->files[0].doc);
@@ -916,13 +923,12 @@ static void machine_state(struct ctx *c, json_t *notes, json_t *warnings, json_t
 			}
 		}
 		double s = c->speed[f], med = nr ? zc_median(r, nr) : 0, max = c->o->max_drift;
-		const char *how_m = s > 0 ? (s * max < 1 ? "slower" : s > max ? "faster" : NULL) : NULL;
-		const char *how_b = nr && med > 0 ? (med * max < 1 ? "slower" : med > max ? "faster" : NULL) : NULL;
+		const char *how_m = moved(s, max), *how_b = moved(med, max);
 		/* With both signs, both must agree: a baseline that alone slowed
 		 * down by half is the change under test (its cells are judged),
 		 * a memcpy that alone moved is where its buffers landed. */
 		const char *how = s > 0 && nr ? (how_m && how_b && !strcmp(how_m, how_b) ? how_m : NULL)
-				  : s > 0     ? how_m
+				  : how_m     ? how_m
 					      : how_b;
 		char src[300] = "", mc[120] = "";
 		if (s > 0)

@@ -31,29 +31,19 @@ static void tables(struct zc_sbuf *b, const struct zc_report *r, bool html)
 			const json_t *tab = json_array_get(price, t);
 			const char *w = json_string_value(json_object_get(tab, "workload"));
 			double mib = (double)json_integer_value(json_object_get(tab, "size_bytes")) / (1 << 20);
-			if (html) {
-				zc_sb_puts(b, "<h3>");
-				zc_sb_html(b, w ? w : "?");
-				zc_sb_printf(b, ", %.0f MiB", mib);
-				if (r->nfiles > 1) {
-					zc_sb_puts(b, " (");
-					zc_sb_html(b, r->files[f].label);
-					zc_sb_puts(b, ")");
-				}
-				zc_sb_puts(b, "</h3>\n<table><tr><th>variant</th><th>strategy</th><th>GB/s</th>"
-					      "<th>against blind, paired</th><th>wire</th></tr>\n");
-			} else {
-				zc_sb_puts(b, "\n**");
-				zc_sb_md(b, w ? w : "?");
-				zc_sb_printf(b, ", %.0f MiB", mib);
-				if (r->nfiles > 1) {
-					zc_sb_puts(b, " (");
-					zc_sb_md(b, r->files[f].label);
-					zc_sb_puts(b, ")");
-				}
-				zc_sb_puts(b, "**\n\n| variant | strategy | GB/s | against blind, paired | wire |\n"
-					      "|---|---|--:|--:|--:|\n");
+			void (*esc)(struct zc_sbuf *, const char *) = html ? zc_sb_html : zc_sb_md;
+			zc_sb_puts(b, html ? "<h3>" : "\n**");
+			esc(b, w ? w : "?");
+			zc_sb_printf(b, ", %.0f MiB", mib);
+			if (r->nfiles > 1) {
+				zc_sb_puts(b, " (");
+				esc(b, r->files[f].label);
+				zc_sb_puts(b, ")");
 			}
+			zc_sb_puts(b, html ? "</h3>\n<table><tr><th>variant</th><th>strategy</th><th>GB/s</th>"
+					     "<th>against blind, paired</th><th>wire</th></tr>\n"
+					   : "**\n\n| variant | strategy | GB/s | against blind, paired | wire |\n"
+					     "|---|---|--:|--:|--:|\n");
 			const json_t *rows = json_object_get(tab, "rows");
 			for (size_t i = 0; i < json_array_size(rows); i++) {
 				const json_t *row = json_array_get(rows, i);
@@ -61,7 +51,6 @@ static void tables(struct zc_sbuf *b, const struct zc_report *r, bool html)
 				const char *strategy = json_string_value(json_object_get(row, "strategy"));
 				const char *status = json_string_value(json_object_get(row, "status"));
 				const char *reason = json_string_value(json_object_get(row, "reason"));
-				void (*esc)(struct zc_sbuf *, const char *) = html ? zc_sb_html : zc_sb_md;
 				zc_sb_puts(b, html ? "<tr><td>" : "| ");
 				esc(b, variant ? variant : "?");
 				zc_sb_puts(b, html ? "</td><td>" : " | ");
